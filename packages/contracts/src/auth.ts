@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { isoDateTime, text, uuid } from './common.js';
+
+export const username = z
+  .string()
+  .trim()
+  .min(2)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
+
+export const loginRequest = z.object({
+  username,
+  password: z.string().min(1).max(512),
+  totp: z.string().regex(/^\d{6}$/, 'six digits').optional(),
+});
+
+export const changePasswordRequest = z.object({
+  currentPassword: z.string().min(1).max(512),
+  newPassword: z.string().min(1).max(512),
+});
+
+export const roleNames = ['operator', 'investigator', 'qa_reviewer', 'qa_manager', 'inspector', 'sysadmin'] as const;
+export const roleName = z.enum(roleNames);
+export type RoleName = z.infer<typeof roleName>;
+
+export const roleLabels: Record<RoleName, string> = {
+  operator: 'Operator',
+  investigator: 'Investigator',
+  qa_reviewer: 'QA reviewer',
+  qa_manager: 'QA manager',
+  inspector: 'Inspector (read-only)',
+  sysadmin: 'System administrator',
+};
+
+export const roleGrant = z.object({ role: roleName, siteCode: z.string().trim().min(1).max(20) });
+
+export const site = z.object({ id: uuid, code: z.string(), name: z.string() });
+
+export const me = z.object({
+  id: uuid,
+  username: z.string(),
+  fullName: z.string(),
+  email: z.string().nullable(),
+  roles: z.array(roleGrant),
+  permissions: z.array(z.string()),
+  mustChangePassword: z.boolean(),
+  totpEnabled: z.boolean(),
+  signingSessionStarted: z.boolean(),
+  sessionExpiresAt: isoDateTime.nullable(),
+});
+export type Me = z.infer<typeof me>;
+
+export const createUserRequest = z.object({
+  username,
+  fullName: text(200),
+  email: z.email().max(320).optional(),
+  roles: z.array(roleGrant).max(50).default([]),
+});
+
+export const userSummary = z.object({
+  id: uuid,
+  username: z.string(),
+  fullName: z.string(),
+  email: z.string().nullable(),
+  active: z.boolean(),
+  locked: z.boolean(),
+  roles: z.array(roleGrant),
+  lastLoginAt: isoDateTime.nullable(),
+  createdAt: isoDateTime,
+});
+export type UserSummary = z.infer<typeof userSummary>;
+
+/** A temporary password is shown once to the administrator and must be changed at first sign-in. */
+export const temporaryPassword = z.object({ user: userSummary, temporaryPassword: z.string(), expiresAt: isoDateTime });
+
+export const setRolesRequest = z.object({ roles: z.array(roleGrant).max(50), reason: text(500) });
+export const reasonRequest = z.object({ reason: text(500) });
+
+export const setupRequest = z.object({
+  token: z.string().min(10).max(200),
+  username,
+  fullName: text(200),
+  email: z.email().max(320).optional(),
+  password: z.string().min(1).max(512),
+});
+
+export const totpEnrolment = z.object({ secret: z.string(), otpauthUrl: z.string() });
+export const totpConfirm = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') });
+
+export const apiTokenRequest = z.object({
+  name: text(100),
+  scopes: z.array(z.enum(['read', 'write'])).min(1),
+  expiresInDays: z.number().int().min(1).max(365).default(90),
+});
+export const apiTokenCreated = z.object({ id: uuid, name: z.string(), token: z.string(), scopes: z.array(z.string()), expiresAt: isoDateTime });

@@ -1,0 +1,5 @@
+export * from './auth.js';
+export * from './common.js';
+export * from './deviations.js';
+export * from './errors.js';
+export * from './records.js';

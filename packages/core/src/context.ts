@@ -1,0 +1,82 @@
+import type { Database, Tx } from './db/database.js';
+import type { InstanceKey } from './kernel/keys.js';
+
+/** Where a request came from: recorded in every audit entry. */
+export interface RequestContext {
+  ip?: string;
+  userAgent?: string;
+  requestId?: string;
+  authMethod?: 'session' | 'api-token' | 'cli' | 'system';
+  sessionId?: string;
+}
+
+/** A clock that tests can move. */
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface RoleGrant {
+  role: string;
+  siteId: string;
+  siteCode: string;
+}
+
+/** The authenticated person (or the system) on whose behalf a command runs. */
+export interface Actor {
+  id: string | null;
+  username: string;
+  fullName: string;
+  roles: RoleGrant[];
+  /** Scopes of an API token; undefined for an interactive session. */
+  tokenScopes?: string[];
+}
+
+export const systemActor: Actor = { id: null, username: 'system', fullName: 'Verity system', roles: [] };
+
+/** What every core command needs besides its input: the database, the instance key, the clock. */
+export interface Services {
+  db: Database;
+  key: InstanceKey;
+  clock: Clock;
+  settings: SecuritySettings;
+  files: { dir: string };
+}
+
+export interface SecuritySettings {
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  lockoutThreshold: number;
+  passwordMinLength: number;
+  passwordHistory: number;
+  passwordMaxAgeDays: number;
+  temporaryPasswordHours: number;
+}
+
+export const defaultSecuritySettings: SecuritySettings = {
+  sessionIdleMinutes: 15,
+  sessionAbsoluteHours: 12,
+  lockoutThreshold: 5,
+  passwordMinLength: 12,
+  passwordHistory: 5,
+  passwordMaxAgeDays: 90,
+  temporaryPasswordHours: 24,
+};
+
+/** A command's context: services plus who acts, from where, inside which transaction. */
+export interface Ctx {
+  services: Services;
+  tx: Tx;
+  actor: Actor;
+  request: RequestContext;
+  now: Date;
+}
+
+/** Runs fn in one transaction with a context; every change and its audit entries commit together. */
+export function withTransaction<T>(services: Services, actor: Actor, request: RequestContext, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+  return services.db.transaction((tx) => fn({ services, tx, actor, request, now: truncateToMs(services.clock.now()) }));
+}
+
+function truncateToMs(date: Date): Date {
+  return new Date(date.getTime());
+}

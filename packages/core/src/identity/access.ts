@@ -1,0 +1,50 @@
+import type { RoleName } from '@verity/contracts';
+import type { Actor } from '../context.js';
+
+/**
+ * What each role may do, per site where it is granted. The system administrator manages users
+ * but can neither change quality content nor sign (21 CFR 11.10(g), FDA DI Q&A).
+ */
+export const rolePermissions: Record<RoleName, readonly string[]> = {
+  operator: ['deviation:read', 'deviation:create', 'record:comment', 'record:attach'],
+  investigator: ['deviation:read', 'deviation:create', 'deviation:update', 'deviation:investigate', 'record:comment', 'record:attach', 'record:link', 'sign:authorship'],
+  qa_reviewer: [
+    'deviation:read', 'deviation:create', 'deviation:update', 'deviation:investigate', 'deviation:triage', 'deviation:approve', 'deviation:close', 'deviation:cancel',
+    'record:comment', 'record:attach', 'record:link', 'sign:authorship', 'sign:review', 'sign:approval', 'sign:closure', 'audit:read',
+  ],
+  qa_manager: [
+    'deviation:read', 'deviation:create', 'deviation:update', 'deviation:investigate', 'deviation:triage', 'deviation:approve', 'deviation:close', 'deviation:cancel',
+    'record:comment', 'record:attach', 'record:link', 'sign:authorship', 'sign:review', 'sign:approval', 'sign:closure', 'audit:read', 'audit:verify',
+  ],
+  inspector: ['deviation:read', 'audit:read', 'audit:verify'],
+  sysadmin: ['user:manage', 'audit:read', 'audit:verify'],
+};
+
+/** Permissions that need no site (administration of the instance itself). */
+const globalPermissions = new Set(['user:manage', 'audit:read', 'audit:verify']);
+
+/** Whether the actor holds a permission at a site (or anywhere, for instance-wide permissions). */
+export function can(actor: Actor, permission: string, siteId?: string): boolean {
+  if (actor.tokenScopes && !actor.tokenScopes.includes(isRead(permission) ? 'read' : 'write')) return false;
+  return actor.roles.some(
+    (grant) =>
+      (rolePermissions[grant.role as RoleName] ?? []).includes(permission) &&
+      (siteId === undefined || globalPermissions.has(permission) || grant.siteId === siteId),
+  );
+}
+
+function isRead(permission: string): boolean {
+  return permission.endsWith(':read') || permission === 'audit:verify';
+}
+
+/** Every permission the actor holds somewhere: sent to the UI to show what it may offer. */
+export function permissionsOf(actor: Actor): string[] {
+  const all = new Set<string>();
+  for (const grant of actor.roles) for (const p of rolePermissions[grant.role as RoleName] ?? []) all.add(p);
+  return [...all].sort();
+}
+
+/** The sites where the actor may read records of a type. */
+export function readableSites(actor: Actor, type: string): string[] {
+  return [...new Set(actor.roles.filter((g) => (rolePermissions[g.role as RoleName] ?? []).includes(`${type}:read`)).map((g) => g.siteId))];
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { type Signature, signatureMeaningLabels, type SignatureMeaning } from '@verity/contracts';
+import type { Ctx, Services } from '../context.js';
+import type { Queryable } from '../db/database.js';
+import { appendAudit } from './audit.js';
+import { canonicalJson } from './canonical.js';
+import { contentHash, type RecordRow } from './records.js';
+
+interface SignatureRow {
+  id: string;
+  record_id: string;
+  record_version: number;
+  content_hash: string;
+  signer_id: string;
+  signer_name: string;
+  meaning: string;
+  action: string;
+  signed_at: Date;
+  key_id: string;
+  seal: string;
+}
+
+function sealedFields(s: Omit<SignatureRow, 'key_id' | 'seal'>): string {
+  return canonicalJson({
+    id: s.id,
+    recordId: s.record_id,
+    recordVersion: s.record_version,
+    contentHash: s.content_hash,
+    signerId: s.signer_id,
+    signerName: s.signer_name,
+    meaning: s.meaning,
+    action: s.action,
+    signedAt: s.signed_at,
+  });
+}
+
+/**
+ * Applies an electronic signature to the record's current version, in the caller's transaction.
+ * The signer has been re-authenticated by the caller; the printed name and time are captured now
+ * and sealed with the content hash under the instance key (11.50, 11.70).
+ */
+export async function applySignature(ctx: Ctx, record: RecordRow, meaning: SignatureMeaning, action: string): Promise<void> {
+  if (!ctx.actor.id) throw new Error('signatures need a person');
+  const row = {
+    id: randomUUID(),
+    record_id: record.id,
+    record_version: record.version,
+    content_hash: record.content_hash,
+    signer_id: ctx.actor.id,
+    signer_name: ctx.actor.fullName,
+    meaning,
+    action,
+    signed_at: ctx.now,
+  };
+  const seal = ctx.services.key.sign(sealedFields(row));
+  await ctx.tx.query(
+    `INSERT INTO signature (id, record_id, record_version, content_hash, signer_id, signer_name, meaning, action, signed_at, key_id, seal)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [row.id, row.record_id, row.record_version, row.content_hash, row.signer_id, row.signer_name, row.meaning, row.action, row.signed_at, ctx.services.key.keyId, seal],
+  );
+  await appendAudit(ctx, {
+    entityType: record.type,
+    entityId: record.id,
+    action: 'record.signed',
+    changes: [{ field: 'signature', old: null, new: { meaning, signer: ctx.actor.fullName, version: record.version } }],
+    details: { signatureId: row.id, meaning, transition: action, version: record.version, contentHash: record.content_hash },
+  });
+}
+
+export function manifestation(signerName: string, signedAt: Date, meaning: string): string {
+  const when = signedAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return `${signerName} — ${when} — ${signatureMeaningLabels[meaning as SignatureMeaning] ?? meaning}`;
+}
+
+/**
+ * The signatures of a record, each checked: its seal must verify, and the content it was bound to
+ * must still be the record's current content; otherwise it is shown as invalid with the reason.
+ */
+export async function signaturesOf(services: Pick<Services, 'key'>, db: Queryable, record: RecordRow): Promise<Signature[]> {
+  const rows = await db.query<SignatureRow & { version_hash: string | null }>(
+    `SELECT s.*, v.content_hash AS version_hash FROM signature s
+       LEFT JOIN record_version v ON v.record_id = s.record_id AND v.version = s.record_version
+      WHERE s.record_id = $1 ORDER BY s.signed_at, s.id`,
+    [record.id],
+  );
+  const currentHash = contentHash(record);
+  return rows.map((s) => {
+    let invalidReason: string | null = null;
+    if (s.key_id !== services.key.keyId || !services.key.verify(sealedFields(s), s.seal)) {
+      invalidReason = 'the signature seal does not verify: the signature or what it binds to was altered or copied';
+    } else if (s.record_id !== record.id || s.version_hash !== s.content_hash) {
+      invalidReason = `the signature does not match version ${s.record_version} of this record (hash mismatch)`;
+    } else if (currentHash !== record.content_hash) {
+      invalidReason = 'the record content was altered outside the application after signing (hash mismatch)';
+    }
+    return {
+      id: s.id,
+      recordId: s.record_id,
+      recordVersion: s.record_version,
+      signerId: s.signer_id,
+      signerName: s.signer_name,
+      meaning: s.meaning,
+      meaningLabel: signatureMeaningLabels[s.meaning as SignatureMeaning] ?? s.meaning,
+      action: s.action,
+      signedAt: s.signed_at.toISOString(),
+      contentHash: s.content_hash,
+      valid: invalidReason === null,
+      invalidReason,
+      contentChangedSince: s.content_hash !== record.content_hash,
+      manifestation: manifestation(s.signer_name, s.signed_at, s.meaning),
+    };
+  });
+}
+
+/** Every signature whose seal no longer verifies, for the integrity check. */
+export async function verifySignatureSeals(services: Pick<Services, 'key'>, db: Queryable): Promise<{ signatureId: string; recordId: string; detail: string }[]> {
+  const rows = await db.query<SignatureRow>('SELECT * FROM signature ORDER BY signed_at');
+  return rows
+    .filter((s) => s.key_id !== services.key.keyId || !services.key.verify(sealedFields(s), s.seal))
+    .map((s) => ({ signatureId: s.id, recordId: s.record_id, detail: `signature ${s.id} by ${s.signer_name} on record ${s.record_id} does not verify: altered, or copied from another record` }));
+}

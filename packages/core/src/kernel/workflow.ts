@@ -1,0 +1,142 @@
+import type { SignatureMeaning, TransitionAbility } from '@verity/contracts';
+import type { Actor, Ctx } from '../context.js';
+import type { Queryable } from '../db/database.js';
+import { DomainError } from '../errors.js';
+import { can } from '../identity/access.js';
+import { applyChange, type RecordRow } from './records.js';
+
+export interface StateDefinition {
+  label: string;
+  final?: boolean;
+  /** Whether the record's fields may be edited in this state. */
+  editable?: boolean;
+}
+
+/** Who may not take this transition: the people who took the named earlier transitions (segregation of duties). */
+export interface SegregationRule {
+  notActorOf: string[];
+  description: string;
+}
+
+export interface TransitionDefinition {
+  action: string;
+  label: string;
+  from: string[];
+  to: string;
+  permission: string;
+  requiredFields?: string[];
+  requiresReason?: boolean;
+  signature?: { meanings: SignatureMeaning[] };
+  segregation?: SegregationRule;
+}
+
+/** A process lifecycle as data, readable by a validation engineer. */
+export interface WorkflowDefinition {
+  type: string;
+  version: number;
+  label: string;
+  numberPrefix: string;
+  /** The regulatory clauses this workflow implements. */
+  clauses: string[];
+  initial: string;
+  states: Record<string, StateDefinition>;
+  transitions: TransitionDefinition[];
+}
+
+/** The people who took each earlier transition of a record, from its audit trail. */
+export async function transitionActors(db: Queryable, recordId: string): Promise<Map<string, Set<string>>> {
+  const rows = await db.query<{ transition: string; actor_id: string }>(
+    `SELECT context->>'transition' AS transition, actor_id FROM audit_entry WHERE entity_id = $1 AND action = 'record.transitioned' AND actor_id IS NOT NULL`,
+    [recordId],
+  );
+  const actors = new Map<string, Set<string>>();
+  for (const r of rows) actors.set(r.transition, (actors.get(r.transition) ?? new Set()).add(r.actor_id));
+  return actors;
+}
+
+/** Why the actor may not take a transition now, or null when allowed. */
+export function denial(definition: TransitionDefinition, record: RecordRow, actor: Actor, history: Map<string, Set<string>>): { code: 'FORBIDDEN' | 'SEGREGATION_OF_DUTIES' | 'INVALID_TRANSITION'; message: string } | null {
+  if (!definition.from.includes(record.status)) return { code: 'INVALID_TRANSITION', message: `"${definition.label}" is not possible while the record is ${record.status}` };
+  if (!can(actor, definition.permission, record.site_id)) return { code: 'FORBIDDEN', message: `You lack the permission ${definition.permission} at site ${record.site_code}` };
+  for (const meaning of definition.signature?.meanings ?? []) {
+    if (!can(actor, `sign:${meaning}`, record.site_id)) return { code: 'FORBIDDEN', message: `You are not authorised to sign with the meaning "${meaning}"` };
+  }
+  if (definition.segregation && actor.id) {
+    for (const earlier of definition.segregation.notActorOf) {
+      if (history.get(earlier)?.has(actor.id)) return { code: 'SEGREGATION_OF_DUTIES', message: definition.segregation.description };
+    }
+  }
+  return null;
+}
+
+/** The transitions offered from the record's state, each with whether this actor may take it. */
+export function transitionAbilities(workflow: WorkflowDefinition, record: RecordRow, actor: Actor, history: Map<string, Set<string>>): TransitionAbility[] {
+  return workflow.transitions
+    .filter((t) => t.from.includes(record.status))
+    .map((t) => {
+      const denied = denial(t, record, actor, history);
+      return {
+        action: t.action,
+        label: t.label,
+        to: t.to,
+        requiresSignature: Boolean(t.signature),
+        meanings: t.signature?.meanings ?? [],
+        requiresReason: Boolean(t.requiresReason),
+        requiredFields: t.requiredFields ?? [],
+        allowed: denied === null,
+        deniedBecause: denied?.message ?? null,
+      };
+    });
+}
+
+export function findTransition(workflow: WorkflowDefinition, action: string): TransitionDefinition {
+  const definition = workflow.transitions.find((t) => t.action === action);
+  if (!definition) {
+    throw new DomainError('VALIDATION_FAILED', `Unknown action "${action}"`, [{ path: 'action', message: `must be one of ${workflow.transitions.map((t) => t.action).join(', ')}` }]);
+  }
+  return definition;
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === null || value === undefined || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
+}
+
+export interface TransitionInput {
+  action: string;
+  version: number;
+  reason?: string;
+  /** Field values validated by the process, applied together with the state change. */
+  data?: Record<string, unknown>;
+  signatureMeaning?: string;
+}
+
+/**
+ * The one engine that moves any record through its workflow: checks the state, authority,
+ * segregation of duties, version, reason, required fields and signature meaning, then applies
+ * the change and writes its audit entry, all in the caller's transaction. Signing is done by the
+ * caller after this returns, bound to the new version.
+ */
+export async function applyTransition(ctx: Ctx, workflow: WorkflowDefinition, record: RecordRow, input: TransitionInput): Promise<{ record: RecordRow; definition: TransitionDefinition }> {
+  const definition = findTransition(workflow, input.action);
+  const history = await transitionActors(ctx.tx, record.id);
+  const denied = denial(definition, record, ctx.actor, history);
+  if (denied) throw new DomainError(denied.code, denied.message);
+  if (definition.requiresReason && isEmpty(input.reason)) throw new DomainError('VALIDATION_FAILED', 'A reason is required for this action', [{ path: 'reason', message: 'is required' }]);
+  if (definition.signature) {
+    if (!input.signatureMeaning) throw new DomainError('SIGNATURE_REQUIRED', `"${definition.label}" needs your electronic signature`, [{ path: 'signature', message: 'is required' }]);
+    if (!definition.signature.meanings.includes(input.signatureMeaning as SignatureMeaning)) {
+      throw new DomainError('SIGNATURE_MEANING_INVALID', `The meaning "${input.signatureMeaning}" is not allowed here`, [{ path: 'signature.meaning', message: `must be one of ${definition.signature.meanings.join(', ')}` }]);
+    }
+  }
+  const merged = { ...record.data, ...input.data };
+  const missing = (definition.requiredFields ?? []).filter((field) => isEmpty(merged[field]));
+  if (missing.length > 0) {
+    throw new DomainError('GUARD_FAILED', `Complete ${missing.join(', ')} before "${definition.label}"`, missing.map((path) => ({ path: `fields.${path}`, message: 'is required for this action' })));
+  }
+  const result = await applyChange(ctx, record, input.version, { status: definition.to, data: input.data }, {
+    action: 'record.transitioned',
+    reason: input.reason ?? null,
+    details: { transition: definition.action, from: record.status, to: definition.to, workflow: `${workflow.type}@${workflow.version}` },
+  });
+  return { record: result.record, definition };
+}

@@ -1,0 +1,37 @@
+import type { Task } from '@verity/contracts';
+import type { Actor } from '../context.js';
+import type { Queryable } from '../db/database.js';
+import { candidateTasks, isoDay } from '../kernel/record-queries.js';
+import { denial, transitionActors, type WorkflowDefinition } from '../kernel/workflow.js';
+import { deviationWorkflow } from './deviations/workflow.js';
+
+/** Every process workflow Verity runs; search, tasks and the trace view iterate over these. */
+export const workflows: WorkflowDefinition[] = [deviationWorkflow];
+
+export const workflowOf = (type: string) => workflows.find((w) => w.type === type);
+
+/** "My tasks": every record where the actor may take a workflow step now, soonest due first. */
+export async function tasksOf(db: Queryable, actor: Actor, now: Date): Promise<Task[]> {
+  const tasks: Task[] = [];
+  for (const workflow of workflows) {
+    for (const record of await candidateTasks(db, actor, workflow)) {
+      const history = await transitionActors(db, record.id);
+      const next = workflow.transitions.find((t) => t.action !== 'cancel' && !t.requiresReason && denial(t, record, actor, history) === null);
+      if (!next) continue;
+      const state = workflow.states[record.status];
+      tasks.push({
+        recordId: record.id,
+        number: record.number,
+        type: record.type,
+        title: record.title,
+        status: record.status,
+        statusLabel: state?.label ?? record.status,
+        action: next.action,
+        actionLabel: next.label,
+        dueDate: record.due_date,
+        overdue: Boolean(record.due_date && record.due_date < isoDay(now)),
+      });
+    }
+  }
+  return tasks;
+}

@@ -1,0 +1,43 @@
+import { type Authenticated, authenticateApiToken, authenticateSession, DomainError, type RequestContext, type Services } from '@verity/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+export const sessionCookie = 'verity_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: Authenticated | null;
+  }
+}
+
+/** Resolves the cookie session or bearer token of every request; routes then ask for what they need. */
+export function registerAuthentication(app: FastifyInstance, services: Services): void {
+  app.decorateRequest('auth', null);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    const header = request.headers.authorization;
+    if (header?.startsWith('Bearer ')) {
+      request.auth = await authenticateApiToken(services, header.slice(7).trim());
+      return;
+    }
+    const token = request.cookies[sessionCookie];
+    if (token) request.auth = await authenticateSession(services, token);
+  });
+}
+
+/** The authenticated caller; 401 without one, 403 while a password change is pending. */
+export function requireAuth(request: FastifyRequest, options: { allowPasswordChange?: boolean } = {}): Authenticated {
+  if (!request.auth) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue; your session may have expired');
+  if (request.auth.mustChangePassword && !options.allowPasswordChange) {
+    throw new DomainError('PASSWORD_CHANGE_REQUIRED', 'Change your password before continuing');
+  }
+  return request.auth;
+}
+
+export function requestContext(request: FastifyRequest): RequestContext {
+  return {
+    ip: request.ip,
+    userAgent: request.headers['user-agent']?.slice(0, 300),
+    requestId: request.id,
+    authMethod: request.auth?.session ? 'session' : request.auth ? 'api-token' : undefined,
+  };
+}

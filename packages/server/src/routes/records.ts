@@ -1,0 +1,118 @@
+import {
+  attachment, auditEntry, comment, createCommentRequest, createLinkRequest, idParams, link, signature, trace, versionSnapshot,
+} from '@verity/contracts';
+import {
+  addComment, attachFile, attachmentsOf, auditTrailOf, can, commentsOf, DomainError, getAttachment, getRecord, linkRecords, linksOf, lockRecord, readBlob,
+  type RecordRow, type Services, signaturesOf, traceOf, versionsOf, withTransaction,
+} from '@verity/core';
+import type { Actor } from '@verity/core';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requestContext, requireAuth } from '../http/auth.js';
+
+const items = <T extends z.ZodTypeAny>(schema: T) => z.object({ items: z.array(schema) });
+
+/** The record if the actor may read it; otherwise 404, so outsiders learn nothing of its existence. */
+async function readable(services: Services, actor: Actor, id: string): Promise<RecordRow> {
+  const record = await getRecord(services.db, id);
+  if (!record || !can(actor, `${record.type}:read`, record.site_id)) throw new DomainError('NOT_FOUND', 'No such record');
+  return record;
+}
+
+const allowedUploadTypes = new Set([
+  'application/pdf', 'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'text/plain', 'text/csv',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/msword', 'application/vnd.ms-excel', 'application/zip', 'application/json', 'application/xml', 'text/xml',
+]);
+
+export async function recordRoutes(appBase: FastifyInstance, { services }: { services: Services }) {
+  const app = appBase.withTypeProvider<ZodTypeProvider>();
+  const tags = ['records'];
+
+  app.get('/api/v1/records/:id/audit-trail', { schema: { tags, summary: 'The audit trail of a record', params: idParams, response: { 200: items(auditEntry) } } }, async (request) => {
+    const record = await readable(services, requireAuth(request).actor, request.params.id);
+    return { items: await auditTrailOf(services.db, record.id) };
+  });
+
+  app.get('/api/v1/records/:id/signatures', { schema: { tags, summary: 'Signatures with their validity and manifestation', params: idParams, response: { 200: items(signature) } } }, async (request) => {
+    const record = await readable(services, requireAuth(request).actor, request.params.id);
+    return { items: await signaturesOf(services, services.db, record) };
+  });
+
+  app.get('/api/v1/records/:id/versions', { schema: { tags, summary: 'Every version of a record', params: idParams, response: { 200: items(versionSnapshot) } } }, async (request) => {
+    const record = await readable(services, requireAuth(request).actor, request.params.id);
+    return { items: await versionsOf(services.db, record.id) };
+  });
+
+  app.get('/api/v1/records/:id/links', { schema: { tags, summary: 'Typed links of a record', params: idParams, response: { 200: items(link) } } }, async (request) => {
+    const record = await readable(services, requireAuth(request).actor, request.params.id);
+    return { items: await linksOf(services.db, record.id) };
+  });
+
+  app.post('/api/v1/records/:id/links', { schema: { tags, summary: 'Link a record to another', params: idParams, body: createLinkRequest, response: { 201: items(link) } } }, async (request, reply) => {
+    const auth = requireAuth(request);
+    const record = await readable(services, auth.actor, request.params.id);
+    if (!can(auth.actor, 'record:link', record.site_id)) throw new DomainError('FORBIDDEN', 'You may not link records here');
+    await readable(services, auth.actor, request.body.targetId).catch(() => {
+      throw new DomainError('VALIDATION_FAILED', 'No such target record', [{ path: 'targetId', message: 'no such record' }]);
+    });
+    await withTransaction(services, auth.actor, requestContext(request), async (ctx) => linkRecords(ctx, await lockRecord(ctx, record.id, record.type), request.body.targetId, request.body.type, request.body.reason));
+    return reply.code(201).send({ items: await linksOf(services.db, record.id) });
+  });
+
+  app.get('/api/v1/records/:id/trace', { schema: { tags, summary: 'The trace graph around a record', params: idParams, response: { 200: trace } } }, async (request) => {
+    const auth = requireAuth(request);
+    const record = await readable(services, auth.actor, request.params.id);
+    const graph = await traceOf(services.db, record.id);
+    const visible = await services.db.query<{ id: string; type: string; site_id: string }>('SELECT id, type, site_id FROM record WHERE id = ANY($1::uuid[])', [graph.nodes.map((n) => n.id)]);
+    const allowed = new Set(visible.filter((r) => can(auth.actor, `${r.type}:read`, r.site_id)).map((r) => r.id));
+    return { nodes: graph.nodes.filter((n) => allowed.has(n.id)), edges: graph.edges.filter((e) => allowed.has(e.from) && allowed.has(e.to)) };
+  });
+
+  app.get('/api/v1/records/:id/comments', { schema: { tags, summary: 'Comments on a record', params: idParams, response: { 200: items(comment) } } }, async (request) => {
+    const record = await readable(services, requireAuth(request).actor, request.params.id);
+    return { items: await commentsOf(services.db, record.id) };
+  });
+
+  app.post('/api/v1/records/:id/comments', { schema: { tags, summary: 'Comment on a record', params: idParams, body: createCommentRequest, response: { 201: comment } } }, async (request, reply) => {
+    const auth = requireAuth(request);
+    const record = await readable(services, auth.actor, request.params.id);
+    if (!can(auth.actor, 'record:comment', record.site_id)) throw new DomainError('FORBIDDEN', 'You may not comment here');
+    return reply.code(201).send(await withTransaction(services, auth.actor, requestContext(request), async (ctx) => addComment(ctx, await lockRecord(ctx, record.id, record.type), request.body.body)));
+  });
+
+  app.get('/api/v1/records/:id/attachments', { schema: { tags, summary: 'Attachments of a record', params: idParams, response: { 200: items(attachment) } } }, async (request) => {
+    const record = await readable(services, requireAuth(request).actor, request.params.id);
+    return { items: await attachmentsOf(services.db, record.id) };
+  });
+
+  app.post('/api/v1/records/:id/attachments', { schema: { tags, summary: 'Attach a file (multipart field "file")', params: idParams, consumes: ['multipart/form-data'], response: { 201: attachment } } }, async (request, reply) => {
+    const auth = requireAuth(request);
+    const record = await readable(services, auth.actor, request.params.id);
+    if (!can(auth.actor, 'record:attach', record.site_id)) throw new DomainError('FORBIDDEN', 'You may not attach files here');
+    if (!request.isMultipart()) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data in the field "file"');
+    const file = await request.file();
+    if (!file || file.fieldname !== 'file') throw new DomainError('VALIDATION_FAILED', 'No file', [{ path: 'file', message: 'is required' }]);
+    const mediaType = file.mimetype.split(';')[0].trim().toLowerCase();
+    if (!allowedUploadTypes.has(mediaType)) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Files of type ${mediaType} are not accepted`, [{ path: 'file', message: 'type not accepted' }]);
+    const bytes = await file.toBuffer();
+    if (file.file.truncated) throw new DomainError('PAYLOAD_TOO_LARGE', 'The file is larger than allowed');
+    if (bytes.length === 0) throw new DomainError('VALIDATION_FAILED', 'The file is empty', [{ path: 'file', message: 'is empty' }]);
+    const fileName = file.filename.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 255) || 'file';
+    const created = await withTransaction(services, auth.actor, requestContext(request), async (ctx) => attachFile(ctx, await lockRecord(ctx, record.id, record.type), { fileName, mediaType, bytes }));
+    return reply.code(201).send(created);
+  });
+
+  app.get('/api/v1/attachments/:id/content', { schema: { tags, summary: 'Download the original bytes of an attachment', params: idParams } }, async (request, reply) => {
+    const auth = requireAuth(request);
+    const found = await getAttachment(services.db, request.params.id);
+    await readable(services, auth.actor, found.recordId);
+    const bytes = await readBlob(services.files.dir, found.sha256);
+    return reply
+      .type(found.media_type)
+      .header('content-disposition', `attachment; filename="${encodeURIComponent(found.file_name)}"`)
+      .header('x-content-sha256', found.sha256)
+      .send(bytes);
+  });
+}

@@ -1,0 +1,51 @@
+import { searchHit, task, verifyResult } from '@verity/contracts';
+import { can, DomainError, searchRecords, type Services, tasksOf, verifyIntegrity, workflows } from '@verity/core';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { z } from 'zod';
+import { requestContext, requireAuth } from '../http/auth.js';
+
+export interface SystemRouteOptions {
+  services: Services;
+  version: { version: string; commit: string };
+}
+
+export async function systemRoutes(appBase: FastifyInstance, { services, version }: SystemRouteOptions) {
+  const app = appBase.withTypeProvider<ZodTypeProvider>();
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({ name: 'verity_http_requests_total', help: 'HTTP requests by status class', labelNames: ['status'], registers: [registry] });
+  app.addHook('onResponse', async (_request, reply) => {
+    requests.inc({ status: `${Math.floor(reply.statusCode / 100)}xx` });
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await services.db.query('SELECT 1');
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'database unavailable' });
+    }
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+
+  app.get('/api/v1/version', { schema: { tags: ['system'], summary: 'Running version and commit', response: { 200: z.object({ version: z.string(), commit: z.string() }) } } }, async () => version);
+
+  app.get('/api/v1/search', { schema: { tags: ['system'], summary: 'Full-text search across records you may read', querystring: z.object({ q: z.string().trim().min(1).max(200), limit: z.coerce.number().int().min(1).max(100).default(25) }), response: { 200: z.object({ items: z.array(searchHit) }) } } }, async (request) => {
+    const auth = requireAuth(request);
+    return { items: await searchRecords(services.db, auth.actor, workflows, request.query.q, request.query.limit, services.clock.now()) };
+  });
+
+  app.get('/api/v1/tasks', { schema: { tags: ['system'], summary: 'My tasks: records waiting for a step I may take', response: { 200: z.object({ items: z.array(task) }) } } }, async (request) => {
+    const auth = requireAuth(request);
+    return { items: await tasksOf(services.db, auth.actor, services.clock.now()) };
+  });
+
+  app.post('/api/v1/audit-trail/verify', { schema: { tags: ['system'], summary: 'Verify audit trail, record hashes and signature seals', response: { 200: verifyResult } } }, async (request) => {
+    const auth = requireAuth(request);
+    if (!can(auth.actor, 'audit:verify')) throw new DomainError('FORBIDDEN', 'You may not run the integrity check');
+    return verifyIntegrity(services, auth.actor, requestContext(request));
+  });
+}

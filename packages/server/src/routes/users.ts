@@ -1,0 +1,54 @@
+import { createUserRequest, idParams, reasonRequest, setRolesRequest, site, temporaryPassword, userSummary } from '@verity/contracts';
+import { createSite, createUser, deactivateUser, DomainError, listSites, listUsers, resetPassword, type Services, setRoles, unlockUser, withTransaction } from '@verity/core';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requestContext, requireAuth } from '../http/auth.js';
+
+export async function userRoutes(appBase: FastifyInstance, { services }: { services: Services }) {
+  const app = appBase.withTypeProvider<ZodTypeProvider>();
+  const tags = ['administration'];
+  const tx = <T>(request: Parameters<typeof requireAuth>[0], fn: Parameters<typeof withTransaction<T>>[3]) => withTransaction(services, requireAuth(request).actor, requestContext(request), fn);
+
+  app.get('/api/v1/users', { schema: { tags, summary: 'All users (system administrator)', response: { 200: z.object({ items: z.array(userSummary) }) } } }, async (request) => ({
+    items: await tx(request, (ctx) => listUsers(ctx)),
+  }));
+
+  app.post('/api/v1/users', { schema: { tags, summary: 'Create a user; returns a one-time temporary password', body: createUserRequest, response: { 201: temporaryPassword } } }, async (request, reply) => {
+    const created = await tx(request, (ctx) => createUser(ctx, request.body));
+    return reply.code(201).send({ user: created.user, temporaryPassword: created.temporaryPassword as string, expiresAt: (created.expiresAt as Date).toISOString() });
+  });
+
+  app.post('/api/v1/users/:id/deactivate', { schema: { tags, summary: 'Deactivate a user (revokes sessions and tokens)', params: idParams, body: reasonRequest, response: { 200: userSummary } } }, async (request) =>
+    tx(request, (ctx) => deactivateUser(ctx, request.params.id, request.body.reason)),
+  );
+
+  app.post('/api/v1/users/:id/reset-password', { schema: { tags, summary: 'Issue a temporary password', params: idParams, body: reasonRequest, response: { 200: temporaryPassword } } }, async (request) => {
+    const result = await tx(request, (ctx) => resetPassword(ctx, request.params.id, request.body.reason));
+    return { ...result, expiresAt: result.expiresAt.toISOString() };
+  });
+
+  app.post('/api/v1/users/:id/unlock', { schema: { tags, summary: 'Unlock a locked account', params: idParams, body: reasonRequest, response: { 200: userSummary } } }, async (request) =>
+    tx(request, (ctx) => unlockUser(ctx, request.params.id, request.body.reason)),
+  );
+
+  app.put('/api/v1/users/:id/roles', { schema: { tags, summary: 'Replace the roles of a user', params: idParams, body: setRolesRequest, response: { 200: userSummary } } }, async (request) =>
+    tx(request, (ctx) => setRoles(ctx, request.params.id, request.body.roles, request.body.reason)),
+  );
+
+  app.get('/api/v1/sites', { schema: { tags, summary: 'Sites', response: { 200: z.object({ items: z.array(site) }) } } }, async (request) => {
+    requireAuth(request);
+    return { items: await listSites(services.db) };
+  });
+
+  app.post('/api/v1/sites', { schema: { tags, summary: 'Create a site (system administrator)', body: z.object({ code: z.string().trim().regex(/^[A-Z0-9]{2,10}$/, '2-10 capital letters or digits'), name: z.string().trim().min(1).max(200) }), response: { 201: site } } }, async (request, reply) => {
+    const created = await tx(request, (ctx) => createSite(ctx, request.body.code, request.body.name));
+    return reply.code(201).send(created);
+  });
+
+  // The audit trail has no write endpoints; say so explicitly rather than 404 (11.10(e)).
+  for (const method of ['PUT', 'PATCH', 'DELETE'] as const) {
+    app.route({ method, url: '/api/v1/audit-trail/*', schema: { hide: true }, handler: async () => { throw new DomainError('METHOD_NOT_ALLOWED', 'The audit trail cannot be changed'); } });
+    app.route({ method, url: '/api/v1/records/:id/signatures', schema: { hide: true }, handler: async () => { throw new DomainError('METHOD_NOT_ALLOWED', 'Signatures cannot be changed'); } });
+  }
+}

@@ -1,0 +1,87 @@
+import { Center } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { type ReactNode, useEffect } from 'react';
+import { useMe } from './auth';
+import { AppLayout } from './components/AppLayout';
+import { Loading, QueryError } from './components/common';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { endpoints, type Me } from './endpoints';
+import { ChangePasswordPage } from './pages/ChangePasswordPage';
+import { DeviationPage } from './pages/DeviationPage';
+import { DeviationsPage } from './pages/DeviationsPage';
+import { IntegrityPage } from './pages/IntegrityPage';
+import { LoginPage } from './pages/LoginPage';
+import { NewDeviationPage } from './pages/NewDeviationPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { SearchPage } from './pages/SearchPage';
+import { SetupPage } from './pages/SetupPage';
+import { TasksPage } from './pages/TasksPage';
+import { UsersPage } from './pages/UsersPage';
+import { type Location, navigate, useLocation, withQuery } from './router';
+
+const publicPaths = ['/login', '/setup'];
+
+/** Every signed-in route, matched by hand: the whole URL space of the app in one place. */
+function signedInRoute(location: Location, me: Me): ReactNode {
+  const path = location.pathname.replace(/\/+$/, '') || '/';
+  if (path === '/') return <TasksPage />;
+  if (path === '/deviations') return <DeviationsPage />;
+  if (path === '/deviations/new') return <NewDeviationPage />;
+  const deviation = /^\/deviations\/([0-9a-fA-F-]{36})$/.exec(path);
+  if (deviation) return <DeviationPage id={deviation[1]} me={me} />;
+  if (path === '/search') return <SearchPage q={location.search.get('q') ?? ''} />;
+  if (path === '/admin/integrity') return <IntegrityPage />;
+  if (path === '/admin/users') return <UsersPage />;
+  return <NotFoundPage />;
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return <Loading />;
+}
+
+export function App() {
+  const location = useLocation();
+  const setup = useQuery({ queryKey: ['setup-status'], queryFn: endpoints.setupStatus, staleTime: Number.POSITIVE_INFINITY, meta: { silent: true } });
+  const me = useMe();
+
+  if (setup.isPending || me.isPending) return <Loading label="Starting Verity…" />;
+  if (me.isError) {
+    return (
+      <Center p="xl">
+        <QueryError error={me.error} what="your session" />
+      </Center>
+    );
+  }
+  const path = location.pathname;
+
+  if (setup.data?.needsSetup) {
+    if (path !== '/setup') return <Redirect to="/setup" />;
+    return <SetupPage token={location.search.get('token') ?? ''} />;
+  }
+  if (path === '/setup') return <Redirect to="/login" />;
+
+  const user = me.data;
+  if (!user) {
+    if (!publicPaths.includes(path)) return <Redirect to={withQuery('/login', { next: location.href === '/' ? undefined : location.href })} />;
+    return <LoginPage next={location.search.get('next')} expired={location.search.has('expired')} />;
+  }
+  if (user.mustChangePassword) {
+    if (path !== '/change-password') return <Redirect to="/change-password" />;
+    return <ChangePasswordPage me={user} forced />;
+  }
+  if (path === '/login') return <Redirect to={safeNext(location.search.get('next'))} />;
+
+  return (
+    <AppLayout me={user}>
+      <ErrorBoundary resetKey={location.pathname}>
+        {path === '/change-password' ? <ChangePasswordPage me={user} forced={false} /> : signedInRoute(location, user)}
+      </ErrorBoundary>
+    </AppLayout>
+  );
+}
+
+/** Only follow in-app `next` targets (no open redirect to another origin). */
+export function safeNext(next: string | null): string {
+  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
+}

@@ -1,0 +1,24 @@
+import { useQuery } from '@tanstack/react-query';
+import { isApiError } from './api';
+import { endpoints, type Me } from './endpoints';
+
+/** The signed-in user, or null when there is no session. */
+export function useMe() {
+  return useQuery<Me | null>({
+    queryKey: ['me'],
+    queryFn: async () => {
+      try {
+        return await endpoints.me();
+      } catch (error) {
+        if (isApiError(error) && error.status === 401) return null;
+        throw error;
+      }
+    },
+    staleTime: 60_000,
+    meta: { silent: true },
+  });
+}
+
+export function hasPermission(me: Me | null | undefined, permission: string): boolean {
+  return !!me?.permissions.includes(permission);
+}

@@ -1,0 +1,162 @@
+import { Alert, Box, Button, Group, List, Paper, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { isApiError } from '../api';
+import { DateTime, fieldError, FormProblem } from '../components/common';
+import { displayValue, formatDate } from '../format';
+import { notifySuccess } from '../notify';
+import { type FieldDef, optionLabel } from './fields';
+import { changed, FieldInput, type FieldValues, toFormValue, toPayload } from './FieldInput';
+import { type RecordDetail, type RecordTypeConfig, fieldValue } from './types';
+
+/** One field in read mode: long text keeps its line breaks, lists are numbered. */
+function FieldView({ def, value }: { def: FieldDef; value: unknown }) {
+  let content: ReactNode;
+  if (def.kind === 'lines') {
+    const lines = Array.isArray(value) ? value.map(String).filter(Boolean) : [];
+    content = lines.length ? (
+      <List type="ordered" size="sm" spacing={2}>
+        {lines.map((line, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: positional list
+          <List.Item key={i}>{line}</List.Item>
+        ))}
+      </List>
+    ) : null;
+  } else if (def.kind === 'datetime' && typeof value === 'string') {
+    content = <DateTime iso={value} />;
+  } else if (def.kind === 'date' && typeof value === 'string') {
+    content = formatDate(value);
+  } else if (value !== null && value !== undefined && value !== '') {
+    content = optionLabel(def, value) ?? displayValue(value);
+  }
+  return (
+    <Box>
+      <Text size="xs" fw={600} c="dimmed" tt="uppercase" style={{ letterSpacing: 0.3 }}>
+        {def.label}
+      </Text>
+      <Text size="sm" component="div" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} data-field={def.name}>
+        {content ?? (
+          <Text span c="dimmed" size="sm">
+            —
+          </Text>
+        )}
+      </Text>
+    </Box>
+  );
+}
+
+const wide = new Set(['textarea', 'lines']);
+
+/** The record's content, read-only or (with `abilities.update`) edited with a reason for the change. */
+export function DetailsSection<T extends RecordDetail>({ record, config, onReload }: { record: T; config: RecordTypeConfig<T>; onReload: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const fields = config.fields.filter((f) => f.name !== 'title' || editing);
+  return (
+    <Paper withBorder p="md" radius="md">
+      <Group justify="space-between" mb="sm">
+        <Title order={4}>Details</Title>
+        {record.abilities.update && !editing && (
+          <Button size="xs" variant="default" onClick={() => setEditing(true)}>
+            Edit
+          </Button>
+        )}
+      </Group>
+      {editing ? (
+        <EditForm record={record} config={config} onDone={() => setEditing(false)} onReload={onReload} />
+      ) : (
+        <Stack gap="sm">
+          <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} spacing="md" verticalSpacing="sm">
+            {fields
+              .filter((def) => !wide.has(def.kind))
+              .map((def) => (
+                <FieldView key={def.name} def={def} value={fieldValue(record, def)} />
+              ))}
+          </SimpleGrid>
+          {fields
+            .filter((def) => wide.has(def.kind))
+            .map((def) => (
+              <FieldView key={def.name} def={def} value={fieldValue(record, def)} />
+            ))}
+        </Stack>
+      )}
+    </Paper>
+  );
+}
+
+function EditForm<T extends RecordDetail>({ record, config, onDone, onReload }: { record: T; config: RecordTypeConfig<T>; onDone: () => void; onReload: () => void }) {
+  const queryClient = useQueryClient();
+  const editable = config.fields.filter((f) => f.editable);
+  const [values, setValues] = useState<FieldValues>(() => Object.fromEntries(editable.map((def) => [def.name, toFormValue(def, fieldValue(record, def))])));
+  const [reason, setReason] = useState('');
+  const [localError, setLocalError] = useState<string | null>(null);
+
+  const changedFields = editable.filter((def) => changed(def, fieldValue(record, def), values[def.name]));
+
+  const save = useMutation({
+    mutationFn: () => {
+      const body: Record<string, unknown> = { version: record.version, reason: reason.trim() };
+      for (const def of changedFields) body[def.name] = toPayload(def, values[def.name]) ?? '';
+      return config.update(record.id, body);
+    },
+    onSuccess: (updated) => {
+      queryClient.setQueryData(['record', record.id], updated);
+      void queryClient.invalidateQueries({ queryKey: ['record', record.id] });
+      void queryClient.invalidateQueries({ queryKey: [config.listKey] });
+      notifySuccess('Changes saved', `${updated.number} is now at version ${updated.version}.`);
+      onDone();
+    },
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (changedFields.length === 0) return setLocalError('Nothing was changed.');
+    if (!reason.trim()) return setLocalError('Give the reason for this change: it is recorded in the audit trail.');
+    setLocalError(null);
+    save.mutate();
+  };
+  const conflict = isApiError(save.error) && save.error.code === 'VERSION_CONFLICT';
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap="sm">
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          {editable.map((def) => (
+            <Box key={def.name} style={wide.has(def.kind) || def.name === 'title' ? { gridColumn: '1 / -1' } : undefined}>
+              <FieldInput def={def} value={values[def.name]} onChange={(v) => setValues({ ...values, [def.name]: v })} error={fieldError(save.error, def.name)} />
+            </Box>
+          ))}
+        </SimpleGrid>
+        <Textarea
+          label="Reason for change"
+          description={`Recorded in the audit trail with the old and new values. ${changedFields.length ? `Changed: ${changedFields.map((f) => f.label).join(', ')}.` : 'Nothing changed yet.'}`}
+          required
+          autosize
+          minRows={2}
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          error={localError ?? fieldError(save.error, 'reason')}
+        />
+        {conflict && (
+          <Alert color="orange" title="Someone else changed this record — reload" role="alert">
+            <Text size="sm">
+              The record was changed after you opened it (you edited version {record.version}). Your input is kept below. Reload to get the latest version, check
+              it, then save again.
+            </Text>
+            <Button size="xs" mt="xs" variant="white" color="orange" onClick={() => { save.reset(); onReload(); }}>
+              Reload record (keep my input)
+            </Button>
+          </Alert>
+        )}
+        {!conflict && <FormProblem error={save.error} shownFields={[...editable.map((f) => f.name), 'reason']} />}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={save.isPending}>
+            Save changes
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,147 @@
+import { Alert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { isApiError } from '../api';
+import { fieldError, FormProblem } from '../components/common';
+import type { Me, TransitionAbility, TransitionInput } from '../endpoints';
+import { humanize } from '../format';
+import { notifySuccess } from '../notify';
+import { fieldDef } from './fields';
+import { FieldInput, type FieldValues, toFormValue, toPayload } from './FieldInput';
+import { SignatureFields, type SignatureValues } from './SignatureFields';
+import { type RecordDetail, type RecordTypeConfig, fieldValue } from './types';
+
+/** Codes after which the signer should simply retry the password (nothing was changed). */
+const signatureCodes = new Set(['SIGNATURE_FAILED', 'SIGNATURE_REQUIRED', 'INVALID_CREDENTIALS']);
+
+/**
+ * One workflow step: the fields the transition requires (pre-filled from the record), a reason
+ * when asked, and the electronic signature when the step demands one.
+ */
+export function TransitionDialog<T extends RecordDetail>({
+  record,
+  transition,
+  config,
+  me,
+  onClose,
+  onReload,
+}: {
+  record: T;
+  transition: TransitionAbility;
+  config: RecordTypeConfig<T>;
+  me: Me;
+  onClose: () => void;
+  onReload: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const defs = transition.requiredFields.map((name) => fieldDef(config.fields, name));
+  const [values, setValues] = useState<FieldValues>(() => Object.fromEntries(defs.map((def) => [def.name, toFormValue(def, fieldValue(record, def))])));
+  const [reason, setReason] = useState('');
+  const [signature, setSignature] = useState<SignatureValues>({ username: '', password: '', meaning: transition.meanings[0] ?? '', totp: '' });
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+
+  const run = useMutation({
+    mutationFn: () => {
+      const body: TransitionInput = { action: transition.action, version: record.version };
+      if (reason.trim()) body.reason = reason.trim();
+      if (defs.length) body.fields = Object.fromEntries(defs.map((def) => [def.name, toPayload(def, values[def.name])]));
+      if (transition.requiresSignature) {
+        body.signature = {
+          password: signature.password,
+          meaning: signature.meaning,
+          ...(signature.username.trim() ? { username: signature.username.trim() } : {}),
+          ...(signature.totp ? { totp: signature.totp } : {}),
+        };
+      }
+      return config.transition(record.id, body);
+    },
+    onSuccess: (updated) => {
+      queryClient.setQueryData(['record', record.id], updated);
+      void queryClient.invalidateQueries({ queryKey: ['record', record.id] });
+      void queryClient.invalidateQueries({ queryKey: [config.listKey] });
+      void queryClient.invalidateQueries({ queryKey: ['tasks'] });
+      void queryClient.invalidateQueries({ queryKey: ['me'] });
+      notifySuccess(`${transition.label}: done`, `${updated.number} is now ${updated.statusLabel}.`);
+      onClose();
+    },
+    onError: (error) => {
+      if (isApiError(error) && signatureCodes.has(error.code)) setSignature((s) => ({ ...s, password: '', totp: '' }));
+    },
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const errors: Record<string, string> = {};
+    for (const def of defs) {
+      const value = toPayload(def, values[def.name]);
+      if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) errors[def.name] = `${def.label} is required for this step`;
+    }
+    if (transition.requiresReason && !reason.trim()) errors.reason = 'Give the reason: it is recorded in the audit trail';
+    if (transition.requiresSignature) {
+      if (!me.signingSessionStarted && !signature.username.trim()) errors.username = 'Enter your user name to sign';
+      if (!signature.password) errors.password = 'Enter your password to sign';
+      if (!signature.meaning) errors.meaning = 'Choose the meaning of your signature';
+      if (me.totpEnabled && !/^\d{6}$/.test(signature.totp)) errors.totp = 'Six digits from your authenticator app';
+    }
+    setLocalErrors(errors);
+    if (Object.keys(errors).length === 0) run.mutate();
+  };
+
+  const errorFor = (name: string) => localErrors[name] ?? fieldError(run.error, name);
+  const conflict = isApiError(run.error) && run.error.code === 'VERSION_CONFLICT';
+  const signatureFailed = isApiError(run.error) && signatureCodes.has(run.error.code);
+  const title = transition.requiresSignature ? `${transition.label} — electronic signature` : transition.label;
+
+  return (
+    <Modal opened onClose={onClose} title={<Text fw={650}>{title}</Text>} size="lg" closeOnClickOutside={false}>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Text size="sm" c="dimmed">
+            {record.number} · {record.title} → <strong>{transition.to ? humanize(transition.to) : transition.label}</strong>
+          </Text>
+          {conflict && (
+            <Alert color="orange" title="Someone else changed this record — reload" role="alert">
+              <Text size="sm">Your input is kept. Reload the record, check the change, then try again.</Text>
+              <Button size="xs" mt="xs" variant="white" color="orange" onClick={() => { run.reset(); onReload(); }}>
+                Reload record (keep my input)
+              </Button>
+            </Alert>
+          )}
+          {signatureFailed && isApiError(run.error) && (
+            <Alert color="red" title={run.error.problem.title} role="alert" data-testid="signature-error">
+              {run.error.problem.detail ?? 'Check your user name and password and sign again.'} Nothing was changed.
+            </Alert>
+          )}
+          {defs.map((def) => (
+            <FieldInput key={def.name} def={def} value={values[def.name]} onChange={(v) => setValues({ ...values, [def.name]: v })} error={errorFor(def.name)} required />
+          ))}
+          {(transition.requiresReason || defs.length === 0) && (
+            <Textarea
+              label={transition.requiresReason ? 'Reason' : 'Comment (optional)'}
+              required={transition.requiresReason}
+              autosize
+              minRows={2}
+              value={reason}
+              onChange={(e) => setReason(e.currentTarget.value)}
+              error={errorFor('reason')}
+            />
+          )}
+          {transition.requiresSignature && (
+            <SignatureFields me={me} meanings={transition.meanings} values={signature} onChange={setSignature} errorFor={errorFor} />
+          )}
+          {!conflict && !signatureFailed && (
+            <FormProblem error={run.error} shownFields={[...defs.map((d) => d.name), 'reason', 'username', 'password', 'meaning', 'totp']} />
+          )}
+          <Group justify="flex-end" mt="xs">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={run.isPending} data-testid="transition-submit">
+              {transition.requiresSignature ? `Sign and ${transition.label.toLowerCase()}` : transition.label}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
