@@ -68,6 +68,6 @@ export async function startAction(page: Page, label: string | RegExp): Promise<L
 
 /** Choose an option in a Mantine Select inside `scope`. */
 export async function choose(scope: Locator, page: Page, label: string | RegExp, option: string | RegExp): Promise<void> {
-  await scope.getByRole('textbox', { name: label }).click();
+  await scope.getByRole('textbox', { name: label }).or(scope.getByRole('combobox', { name: label })).first().click();
   await page.getByRole('option', { name: option }).click();
 }

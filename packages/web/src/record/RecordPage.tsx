@@ -133,7 +133,7 @@ export function RecordPage<T extends RecordDetail>({
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack gap="md">
-            <Paper withBorder p="md" radius="md" aria-label="Workflow actions">
+            <Paper component="section" withBorder p="md" radius="md" aria-label="Workflow actions">
               <Title order={4} mb="sm">
                 Actions
               </Title>
