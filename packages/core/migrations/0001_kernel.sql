@@ -251,14 +251,14 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry FOR EACH ROW EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
 CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_entry FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
-CREATE TRIGGER audit_checkpoint_append_only BEFORE UPDATE OR DELETE ON audit_checkpoint FOR EACH ROW EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER audit_checkpoint_append_only BEFORE UPDATE OR DELETE ON audit_checkpoint FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
 CREATE TRIGGER audit_checkpoint_no_truncate BEFORE TRUNCATE ON audit_checkpoint FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
-CREATE TRIGGER signature_append_only BEFORE UPDATE OR DELETE ON signature FOR EACH ROW EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER signature_append_only BEFORE UPDATE OR DELETE ON signature FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
 CREATE TRIGGER signature_no_truncate BEFORE TRUNCATE ON signature FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
-CREATE TRIGGER record_version_append_only BEFORE UPDATE OR DELETE ON record_version FOR EACH ROW EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER record_version_append_only BEFORE UPDATE OR DELETE ON record_version FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
 CREATE TRIGGER record_version_no_truncate BEFORE TRUNCATE ON record_version FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
-CREATE TRIGGER record_no_delete BEFORE DELETE ON record FOR EACH ROW EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER record_no_delete BEFORE DELETE ON record FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
 CREATE TRIGGER record_no_truncate BEFORE TRUNCATE ON record FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
-CREATE TRIGGER app_user_no_delete BEFORE DELETE ON app_user FOR EACH ROW EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER app_user_no_delete BEFORE DELETE ON app_user FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
