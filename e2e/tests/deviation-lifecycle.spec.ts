@@ -73,7 +73,7 @@ test('REQ-DEV-002 QA triages the deviation as major with a rationale', async ({ 
   await modal.getByLabel('Triage rationale').fill('Potential impact on dose accuracy of a released product family; batch on hold.');
   const reason = modal.getByLabel('Reason');
   if (await reason.isVisible()) await reason.fill('Triage after line stop.');
-  if (await modal.getByText('Electronic signature').isVisible()) await sign(modal, password(), 'qa.lead');
+  if (await modal.getByText('Electronic signature', { exact: true }).isVisible()) await sign(modal, password(), 'qa.lead');
   await shot(page, '04-triage-dialog');
   await modal.getByTestId('transition-submit').click();
   await expect(dialog(page)).toBeHidden();
@@ -89,7 +89,7 @@ test('REQ-DEV-003 the investigator records the root cause and submits for QA app
   const modal = await startAction(page, /submit/i);
   if (await modal.getByText('Root-cause category (6M)').isVisible()) await choose(modal, page, 'Root-cause category (6M)', 'Machine (equipment)');
   const fill = async (label: string, value: string) => {
-    const input = modal.getByLabel(label, { exact: true });
+    const input = modal.getByLabel(new RegExp(`^${label}( \\*)?$`));
     if (await input.isVisible()) await input.fill(value);
   };
   await fill('Root cause', 'Worn dosing pump seal on station 4 let air into the product line.');
@@ -106,7 +106,7 @@ test('REQ-DEV-003 the investigator records the root cause and submits for QA app
   await fill('Investigation summary', 'Pump seal inspection confirmed wear beyond the replacement interval; maintenance plan did not cover station 4.');
   await fill('Product impact', 'Under-filled vials were rejected by the checkweigher; quarantined vials re-inspected, none released out of limits.');
   await fill('Reason', 'Investigation complete.');
-  if (await modal.getByText('Electronic signature').isVisible()) await sign(modal, password(), 'ivy.investigator');
+  if (await modal.getByText('Electronic signature', { exact: true }).isVisible()) await sign(modal, password(), 'ivy.investigator');
   await shot(page, '05-submit-dialog');
   await modal.getByTestId('transition-submit').click();
   await expect(dialog(page)).toBeHidden();

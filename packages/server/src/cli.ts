@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   createSite, createUser, dataDirOf, embeddedDatabaseExists, openServices, parseSettings, type Services, type Settings, sealCheckpoint, systemActor,
@@ -38,10 +39,12 @@ const { values, positionals } = parseArgs({
   },
 });
 
+const binPath = new URL('../bin/verity.js', import.meta.url);
 const settings = parseSettings(process.env, { VERITY_DATA_DIR: values['data-dir'], PORT: values.port, HOST: values.host });
 
 function versionInfo(): { version: string; commit: string } {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  // The repository root is two levels above packages/server/bin, from the source and from the bundle alike.
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', binPath), 'utf8')) as { version: string };
   let commit = 'unknown';
   try {
     commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: new URL('.', import.meta.url), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
@@ -80,7 +83,7 @@ function lockEmbedded(s: Settings): () => void {
 function ensureEmbeddedDatabase(s: Settings): void {
   if (s.DATABASE_URL || embeddedDatabaseExists(s)) return;
   console.log(`Creating the embedded database in ${dataDirOf(s)} ...`);
-  const result = spawnSync(process.execPath, [new URL('../bin/verity.js', import.meta.url).pathname, 'migrate', '--data-dir', dataDirOf(s)], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [fileURLToPath(binPath), 'migrate', '--data-dir', dataDirOf(s)], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error('Creating the embedded database failed');
 }
 

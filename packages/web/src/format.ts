@@ -58,8 +58,12 @@ export function formatBytes(size: number): string {
 /** A value of a record field as text: null → "—", arrays joined, objects as JSON. */
 export function displayValue(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
-  if (Array.isArray(value)) return value.length ? value.map(displayValue).join('; ') : '—';
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return value.length ? value.map((v, i) => `${i + 1}) ${displayValue(v)}`).join('  ') : '—';
+  if (typeof value === 'object') {
+    return Object.entries(value)
+      .map(([key, v]) => `${humanize(key)}: ${displayValue(v)}`)
+      .join(', ');
+  }
   return String(value);
 }
 

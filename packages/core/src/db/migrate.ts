@@ -1,8 +1,12 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database.js';
 
-const migrationsDir = fileURLToPath(new URL('../../migrations/', import.meta.url));
+// From the TypeScript source (core/src/db) or from the server bundle (server/dist).
+const migrationsDir = ['../../migrations/', '../../core/migrations/']
+  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+  .find((dir) => existsSync(`${dir}0001_kernel.sql`)) as string;
 
 /** Applies the forward-only SQL migrations not yet applied, each in its own transaction. */
 export async function migrate(db: Database): Promise<string[]> {

@@ -109,7 +109,7 @@ export function TransitionDialog<T extends RecordDetail>({
           )}
           {signatureFailed && isApiError(run.error) && (
             <Alert color="red" title={run.error.problem.title} role="alert" data-testid="signature-error">
-              {run.error.problem.detail ?? 'Check your user name and password and sign again.'} Nothing was changed.
+              {(run.error.problem.detail ?? 'Check your user name and password and sign again').replace(/\.?$/, '.')} Nothing was changed.
             </Alert>
           )}
           {defs.map((def) => (
