@@ -6,7 +6,7 @@ import { formatLocal } from '../format';
 
 export function SignatureCard({ signature }: { signature: Signature }) {
   return (
-    <Paper withBorder p="sm" radius="md" data-testid="signature" style={{ borderLeft: `4px solid var(--mantine-color-${signature.valid ? 'teal' : 'red'}-6)` }}>
+    <Paper withBorder p="sm" radius="md" data-testid="signature" style={{ borderLeft: `4px solid var(--mantine-color-${!signature.valid ? 'red' : signature.contentChangedSince ? 'yellow' : 'teal'}-6)` }}>
       <Text fw={650} size="sm" data-testid="signature-manifestation" style={{ overflowWrap: 'anywhere' }}>
         {signature.manifestation}
       </Text>
@@ -14,13 +14,19 @@ export function SignatureCard({ signature }: { signature: Signature }) {
         {formatLocal(signature.signedAt, true)} local · record version {signature.recordVersion} · step “{signature.action}”
       </Text>
       <Group gap={6} mt={6}>
-        {signature.valid ? (
+        {!signature.valid ? (
+          <Badge color="red" variant="filled" style={{ textTransform: 'none' }}>
+            Invalid: {signature.invalidReason ?? 'does not verify'}
+          </Badge>
+        ) : signature.contentChangedSince ? (
+          <Tooltip label="The signature is intact for the version it signed; the record's content has changed since, so it does not cover the current content.">
+            <Badge color="yellow" variant="light" style={{ textTransform: 'none' }}>
+              Valid for version {signature.recordVersion}; content changed since
+            </Badge>
+          </Tooltip>
+        ) : (
           <Badge color="teal" variant="light" style={{ textTransform: 'none' }}>
             Valid for current content
-          </Badge>
-        ) : (
-          <Badge color="red" variant="filled" style={{ textTransform: 'none' }}>
-            Invalid: {signature.invalidReason ?? 'content changed after signing'}
           </Badge>
         )}
         <Tooltip label={`SHA-256 of the signed content: ${signature.contentHash}`}>
