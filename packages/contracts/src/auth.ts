@@ -32,7 +32,7 @@ export const roleLabels: Record<RoleName, string> = {
   sysadmin: 'System administrator',
 };
 
-export const roleGrant = z.object({ role: roleName, siteCode: z.string().trim().min(1).max(20) });
+export const roleGrant = z.object({ role: roleName, siteCode: z.string().trim().min(1).max(20).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, dash and underscore only') });
 
 export const site = z.object({ id: uuid, code: z.string(), name: z.string() });
 
@@ -77,7 +77,7 @@ export const setRolesRequest = z.object({ roles: z.array(roleGrant).max(50), rea
 export const reasonRequest = z.object({ reason: text(500) });
 
 export const setupRequest = z.object({
-  token: z.string().min(10).max(200),
+  token: z.string().min(10).max(200).regex(/^[A-Za-z0-9_-]+$/, 'is not a setup token'),
   username,
   fullName: text(200),
   email: z.email().max(320).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, isoDateTime, optionalText, text } from './common.js';
+import { isoDate, isoDateTime, optionalText, plainString, text } from './common.js';
 import { abilities, recordSummary } from './records.js';
 
 export const deviationClassifications = ['minor', 'major', 'critical'] as const;
@@ -32,7 +32,7 @@ export type DeviationData = z.infer<typeof deviationData>;
 export const createDeviationRequest = z
   .object({
     title: text(200),
-    siteCode: z.string().trim().min(1).max(20),
+    siteCode: plainString(20).trim().min(1),
     description: text(10000),
     occurredAt: isoDateTime,
     area: optionalText(200),

@@ -1,3 +1,4 @@
+import './messages.js';
 export * from './auth.js';
 export * from './common.js';
 export * from './deviations.js';

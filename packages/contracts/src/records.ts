@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, optionalText, text, uuid } from './common.js';
+import { isoDateTime, optionalText, plainString, text, uuid } from './common.js';
 
 /** What a signer states by signing: the controlled list of meanings (21 CFR 11.50(a)(3)). */
 export const signatureMeanings = ['authorship', 'review', 'approval', 'verification', 'responsibility', 'closure'] as const;
@@ -16,15 +16,15 @@ export const signatureMeaningLabels: Record<SignatureMeaning, string> = {
 
 export const signatureInput = z.object({
   /** Required on the first signing of a continuous session (21 CFR 11.200(a)(1)(i)). */
-  username: z.string().trim().max(64).optional(),
+  username: plainString(64).optional(),
   password: z.string().min(1).max(512),
-  meaning: z.string().min(1).max(50),
+  meaning: plainString(50).min(1),
   totp: z.string().regex(/^\d{6}$/, 'six digits').optional(),
 });
 export type SignatureInput = z.infer<typeof signatureInput>;
 
 export const transitionRequest = z.object({
-  action: z.string().min(1).max(50),
+  action: plainString(50).min(1),
   reason: optionalText(2000),
   /** Fields the transition requires (e.g. classification at triage), applied with it. */
   fields: z.record(z.string(), z.unknown()).optional(),

@@ -15,7 +15,7 @@ async function deviationWithHistory() {
   const created = await qa.post('/api/v1/deviations', deviationInput());
   let version = created.body.version;
   for (const area of ['Suite C', 'Suite D']) {
-    const edited = await qa.patch(`/api/v1/deviations/${created.id ?? created.body.id}`, { version, reason: 'correction', area });
+    const edited = await qa.patch(`/api/v1/deviations/${created.body.id}`, { version, reason: 'correction', area });
     version = edited.body.version;
   }
   return created.body.id as string;

@@ -44,6 +44,11 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     request.log.error({ err: error, issues: error.cause.issues }, 'response does not match its schema');
     return sendProblem(reply, problem('INTERNAL', 'The server produced an invalid response', undefined, request.id));
   }
+  // Values the database refused (bad encoding, out-of-range dates and numbers) are bad input, not a crash.
+  if (error.code && /^22/.test(error.code) && !error.statusCode) {
+    request.log.warn({ err: error }, 'value refused by the database');
+    return sendProblem(reply, problem('VALIDATION_FAILED', 'A value in the request cannot be stored', undefined, request.id));
+  }
   const mapped = error.code ? fastifyCodes[error.code] : undefined;
   if (mapped) return sendProblem(reply, problem(mapped, error.message, undefined, request.id));
   if (error.statusCode === 429) return sendProblem(reply, problem('RATE_LIMITED', 'Slow down and try again shortly', undefined, request.id));
