@@ -104,7 +104,7 @@ export const signature = z.object({
   contentHash: z.string(),
   valid: z.boolean(),
   invalidReason: z.string().nullable(),
-  /** True when the record's content changed after this signature (a later edit or workflow step): the signature covers its own version only. */
+  /** True when content was added after this signature by later steps; what was signed is unchanged (otherwise valid is false). */
   contentChangedSince: z.boolean(),
   /** 'Jane Q. Doe — 2026-03-04 14:05:11 UTC — Approved': the 11.50 manifestation. */
   manifestation: z.string(),

@@ -10,7 +10,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Services } from '@verity/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { registerAuthentication } from './http/auth.js';
+import { registerAuthentication, registerAuthenticationGate } from './http/auth.js';
 import { errorHandler, problem, sendProblem } from './http/problem.js';
 import { authRoutes } from './routes/auth.js';
 import { deviationRoutes } from './routes/deviations.js';
@@ -71,6 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerAuthentication(app, options.services);
+  registerAuthenticationGate(app);
   const setupToken = { value: options.setupToken ?? null };
   await app.register(authRoutes, { services: options.services, cookieSecure: options.cookieSecure ?? 'auto', setupToken });
   await app.register(deviationRoutes, { services: options.services });

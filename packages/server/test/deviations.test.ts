@@ -135,6 +135,11 @@ describe('the deviation workflow through the API', () => {
     expect(approval).toMatchObject({ valid: true, contentChangedSince: false, recordVersion: approved.body.version, contentHash: approved.body.contentHash });
     const closed = await step(qa, created.id, { action: 'close', fields: { closureSummary: 'Tooling replaced; verified.' }, signature: { password: PASSWORD, meaning: 'closure' } });
     expect(closed.status).toBe(200);
+    // Closure added a field; the approval still covers everything it signed.
+    const afterClosure = await inspector.get(`/api/v1/records/${created.id}/signatures`);
+    expect(afterClosure.body.items.map((s: { meaning: string; valid: boolean; contentChangedSince: boolean }) => [s.meaning, s.valid, s.contentChangedSince])).toEqual([
+      ['authorship', true, true], ['approval', true, true], ['closure', true, false],
+    ]);
     expect(closed.body.status).toBe('closed');
     expect(closed.body.abilities.transitions).toEqual([]);
     const trail = await inspector.get(`/api/v1/records/${created.id}/audit-trail`);
@@ -221,7 +226,8 @@ describe('the deviation workflow through the API', () => {
     const current = await investigator.get(`/api/v1/deviations/${created.id}`);
     await investigator.patch(`/api/v1/deviations/${created.id}`, { version: current.body.version, reason: 'Other lots assessed', productImpact: 'Lots 118 and 119 checked: unaffected.' });
     signatures = await qa.get(`/api/v1/records/${created.id}/signatures`);
-    expect(signatures.body.items[0]).toMatchObject({ valid: true, contentChangedSince: true });
+    expect(signatures.body.items[0]).toMatchObject({ valid: false, contentChangedSince: true });
+    expect(signatures.body.items[0].invalidReason).toMatch(/productImpact/);
     // [P11-70-2] copy the signature row onto another record: it does not verify there.
     const other = await report();
     await world.db.query(

@@ -28,19 +28,22 @@ export interface Authenticated {
   mustChangePassword: boolean;
 }
 
+/** Where a password was presented: every failure counts toward the same lockout. */
+type Channel = 'login' | 'signature' | 'password-change';
+
 const anonymous = (username: string): Actor => ({ id: null, username, fullName: `unauthenticated (${username.slice(0, 64)})`, roles: [] });
 
 /**
  * Counts a failed authentication (sign-in or signing) in its own committed transaction, locks the
  * account at the threshold and raises a security alert (11.300(d)).
  */
-async function recordFailure(services: Services, request: RequestContext, user: UserRow, channel: 'login' | 'signature', why: string): Promise<boolean> {
+async function recordFailure(services: Services, request: RequestContext, user: UserRow, channel: Channel, why: string): Promise<boolean> {
   return withTransaction(services, anonymous(user.username), request, async (ctx) => {
     const [row] = await ctx.tx.query<{ failed_attempts: number; locked_at: Date | null }>(
       'UPDATE app_user SET failed_attempts = failed_attempts + 1 WHERE id = $1 RETURNING failed_attempts, locked_at',
       [user.id],
     );
-    await appendAudit(ctx, { entityType: 'user', entityId: user.id, action: channel === 'login' ? 'auth.login_failed' : 'auth.signature_failed', reason: why, details: { channel } });
+    await appendAudit(ctx, { entityType: 'user', entityId: user.id, action: channel === 'signature' ? 'auth.signature_failed' : 'auth.login_failed', reason: why, details: { channel } });
     if (channel === 'signature') await emit(ctx, 'security.signature_failed', { userId: user.id, username: user.username, ip: request.ip ?? null, at: ctx.now.toISOString() });
     if (row.locked_at === null && row.failed_attempts >= services.settings.lockoutThreshold) {
       await ctx.tx.query('UPDATE app_user SET locked_at = $2 WHERE id = $1', [user.id, ctx.now]);
@@ -53,18 +56,18 @@ async function recordFailure(services: Services, request: RequestContext, user: 
 }
 
 /** Checks user name, password and (when enrolled) TOTP; refusals are audited and counted. */
-async function checkCredentials(services: Services, request: RequestContext, input: { username: string; password: string; totp?: string }, channel: 'login' | 'signature'): Promise<UserRow> {
+async function checkCredentials(services: Services, request: RequestContext, input: { username: string; password: string; totp?: string }, channel: Channel): Promise<UserRow> {
   const user = await findUserByName(services.db, input.username);
   if (!user) {
     await decoyVerify(input.password);
     await withTransaction(services, anonymous(input.username), request, (ctx) =>
-      appendAudit(ctx, { entityType: 'security', entityId: 'security:unknown-user', action: channel === 'login' ? 'auth.login_failed' : 'auth.signature_failed', reason: 'unknown user name', details: { channel, username: input.username.slice(0, 64) } }),
+      appendAudit(ctx, { entityType: 'security', entityId: 'security:unknown-user', action: channel === 'signature' ? 'auth.signature_failed' : 'auth.login_failed', reason: 'unknown user name', details: { channel, username: input.username.slice(0, 64) } }),
     );
     throw new DomainError('INVALID_CREDENTIALS', 'User name or password is wrong');
   }
-  const refuse = async (code: 'ACCOUNT_INACTIVE' | 'ACCOUNT_LOCKED', message: string) => {
+  const refuse = async (code: 'ACCOUNT_INACTIVE' | 'ACCOUNT_LOCKED' | 'TEMPORARY_PASSWORD_EXPIRED', message: string) => {
     await withTransaction(services, anonymous(user.username), request, (ctx) =>
-      appendAudit(ctx, { entityType: 'user', entityId: user.id, action: channel === 'login' ? 'auth.login_failed' : 'auth.signature_failed', reason: message, details: { channel } }),
+      appendAudit(ctx, { entityType: 'user', entityId: user.id, action: channel === 'signature' ? 'auth.signature_failed' : 'auth.login_failed', reason: message, details: { channel } }),
     );
     throw new DomainError(code, message);
   };
@@ -72,7 +75,8 @@ async function checkCredentials(services: Services, request: RequestContext, inp
   if (user.locked_at) await refuse('ACCOUNT_LOCKED', 'This account is locked after repeated failed attempts; ask an administrator to unlock it');
   const now = services.clock.now();
   const passwordOk = await verifyPassword(user.password_hash, input.password);
-  const totpOk = !user.totp_enabled || (input.totp !== undefined && user.totp_secret !== null && verifyTotp(user.totp_secret, input.totp, now));
+  // A password change happens inside a session that already passed the second factor.
+  const totpOk = channel === 'password-change' || !user.totp_enabled || (input.totp !== undefined && user.totp_secret !== null && verifyTotp(user.totp_secret, input.totp, now));
   if (!passwordOk || !totpOk) {
     const why = !passwordOk ? 'wrong password' : input.totp ? 'wrong authenticator code' : 'authenticator code missing';
     const locked = await recordFailure(services, request, user, channel, why);
@@ -80,7 +84,7 @@ async function checkCredentials(services: Services, request: RequestContext, inp
     throw new DomainError('INVALID_CREDENTIALS', passwordOk ? 'The authenticator (TOTP) code is missing or wrong' : 'User name or password is wrong', passwordOk ? [{ path: 'totp', message: 'missing or wrong' }] : []);
   }
   if (user.must_change_password && user.temp_password_expires_at && user.temp_password_expires_at < now) {
-    await refuse('ACCOUNT_INACTIVE', 'The temporary password has expired; ask an administrator for a new one');
+    await refuse('TEMPORARY_PASSWORD_EXPIRED', 'The temporary password has expired; ask an administrator for a new one');
   }
   if (user.failed_attempts > 0) await services.db.query('UPDATE app_user SET failed_attempts = 0 WHERE id = $1', [user.id]);
   return user;
@@ -121,7 +125,11 @@ export async function authenticateSession(services: Services, token: string): Pr
     return null;
   }
   const user = await findUser(services.db, session.user_id);
-  if (!user || !user.active) return null;
+  if (!user || !user.active || user.locked_at) {
+    // A locked account (possibly compromised credentials) loses its live sessions too (11.300(c),(d)).
+    await services.db.query('UPDATE session SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [session.id, now]);
+    return null;
+  }
   if (now.getTime() - session.last_seen_at.getTime() > 10_000) {
     await services.db.query('UPDATE session SET last_seen_at = $2 WHERE id = $1', [session.id, now]);
   }
@@ -193,6 +201,21 @@ export async function authenticateSigner(services: Services, request: RequestCon
   }
   if (fresh.must_change_password) throw new DomainError('PASSWORD_CHANGE_REQUIRED', 'Change your temporary password before signing');
   if (firstInSession) await services.db.query('UPDATE session SET signing_started_at = $2 WHERE id = $1', [auth.session.id, services.clock.now()]);
+}
+
+/**
+ * Checks the current password before a password change; a wrong one is audited and counts toward
+ * lockout like any other failed authentication.
+ */
+export async function checkCurrentPassword(services: Services, request: RequestContext, auth: Authenticated, password: string): Promise<void> {
+  try {
+    await checkCredentials(services, request, { username: auth.user.username, password }, 'password-change');
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'INVALID_CREDENTIALS') {
+      throw new DomainError('INVALID_CREDENTIALS', 'The current password is wrong', [{ path: 'currentPassword', message: 'is wrong' }]);
+    }
+    throw error;
+  }
 }
 
 export function meOf(auth: Authenticated): Me {

@@ -6,7 +6,7 @@ import { sqlState } from '../db/database.js';
 import { DomainError, forbidden, notFound } from '../errors.js';
 import { appendAudit } from '../kernel/audit.js';
 import { can } from './access.js';
-import { checkPasswordPolicy, hashPassword, temporaryPassword, verifyPassword } from './passwords.js';
+import { checkPasswordPolicy, hashPassword, temporaryPassword } from './passwords.js';
 
 export interface UserRow {
   id: string;
@@ -175,6 +175,8 @@ export async function resetPassword(ctx: Ctx, userId: string, reason: string): P
 
 export async function unlockUser(ctx: Ctx, userId: string, reason: string): Promise<UserSummary> {
   const row = await managedUser(ctx, userId);
+  // A lockout is lifted by another administrator, never by the locked person's own (still live) session.
+  if (row.id === ctx.actor.id) throw new DomainError('SEGREGATION_OF_DUTIES', 'Another administrator must unlock your account', [{ path: 'id', message: 'is you' }]);
   await ctx.tx.query('UPDATE app_user SET locked_at = NULL, failed_attempts = 0, version = version + 1 WHERE id = $1', [userId]);
   await appendAudit(ctx, { entityType: 'user', entityId: userId, action: 'user.unlocked', reason, changes: [{ field: 'locked', old: row.locked_at !== null, new: false }] });
   return toSummary(ctx.tx, { ...row, locked_at: null });
@@ -182,6 +184,8 @@ export async function unlockUser(ctx: Ctx, userId: string, reason: string): Prom
 
 export async function setRoles(ctx: Ctx, userId: string, roles: { role: string; siteCode: string }[], reason: string): Promise<UserSummary> {
   const row = await managedUser(ctx, userId);
+  // Otherwise an administrator could grant themselves QA roles and sign (11.10(g), admin independence).
+  if (row.id === ctx.actor.id) throw new DomainError('SEGREGATION_OF_DUTIES', 'Another administrator must change your roles', [{ path: 'id', message: 'is you' }]);
   const before = (await rolesOf(ctx.tx, userId)).map((g) => `${g.role}@${g.siteCode}`);
   const grants = await resolveGrants(ctx.tx, roles);
   await ctx.tx.query('DELETE FROM user_role WHERE user_id = $1', [userId]);
@@ -191,13 +195,14 @@ export async function setRoles(ctx: Ctx, userId: string, roles: { role: string; 
   return toSummary(ctx.tx, row);
 }
 
-/** The signed-in user changes their own password (policy and history apply). */
-export async function changePassword(ctx: Ctx, currentPassword: string, newPassword: string): Promise<void> {
+/**
+ * The signed-in user changes their own password (policy and history apply); the caller has checked
+ * the current password (checkCurrentPassword). Every other session of the user ends.
+ */
+export async function changePassword(ctx: Ctx, newPassword: string, keepSessionId?: string): Promise<void> {
   if (!ctx.actor.id) throw forbidden('No user');
   const [row] = await ctx.tx.query<UserRow>('SELECT * FROM app_user WHERE id = $1 FOR UPDATE', [ctx.actor.id]);
-  if (!row || !(await verifyPassword(row.password_hash, currentPassword))) {
-    throw new DomainError('INVALID_CREDENTIALS', 'The current password is wrong', [{ path: 'currentPassword', message: 'is wrong' }]);
-  }
+  if (!row) throw forbidden('No user');
   await checkPasswordPolicy(ctx.tx, ctx.services.settings, { id: row.id, username: row.username }, newPassword);
   const passwordHash = await hashPassword(newPassword);
   await ctx.tx.query(
@@ -205,6 +210,7 @@ export async function changePassword(ctx: Ctx, currentPassword: string, newPassw
     [row.id, passwordHash, ctx.now],
   );
   await ctx.tx.query('INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)', [row.id, passwordHash, ctx.now]);
+  await ctx.tx.query('UPDATE session SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $3', [row.id, ctx.now, keepSessionId ?? null]);
   await appendAudit(ctx, { entityType: 'user', entityId: row.id, action: 'user.password_changed', changes: [{ field: 'password', old: '(hidden)', new: '(changed)' }] });
 }
 

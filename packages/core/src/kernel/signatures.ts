@@ -4,7 +4,7 @@ import type { Ctx, Services } from '../context.js';
 import type { Queryable } from '../db/database.js';
 import { appendAudit } from './audit.js';
 import { canonicalJson } from './canonical.js';
-import { contentHash, type RecordRow } from './records.js';
+import { contentHash, contentOf, type RecordRow } from './records.js';
 
 interface SignatureRow {
   id: string;
@@ -77,8 +77,8 @@ export function manifestation(signerName: string, signedAt: Date, meaning: strin
  * must still be the record's current content; otherwise it is shown as invalid with the reason.
  */
 export async function signaturesOf(services: Pick<Services, 'key'>, db: Queryable, record: RecordRow): Promise<Signature[]> {
-  const rows = await db.query<SignatureRow & { version_hash: string | null }>(
-    `SELECT s.*, v.content_hash AS version_hash FROM signature s
+  const rows = await db.query<SignatureRow & { version_hash: string | null; signed_content: Record<string, unknown> | null }>(
+    `SELECT s.*, v.content_hash AS version_hash, v.content AS signed_content FROM signature s
        LEFT JOIN record_version v ON v.record_id = s.record_id AND v.version = s.record_version
       WHERE s.record_id = $1 ORDER BY s.signed_at, s.id`,
     [record.id],
@@ -92,6 +92,9 @@ export async function signaturesOf(services: Pick<Services, 'key'>, db: Queryabl
       invalidReason = `the signature does not match version ${s.record_version} of this record (hash mismatch)`;
     } else if (currentHash !== record.content_hash) {
       invalidReason = 'the record content was altered outside the application after signing (hash mismatch)';
+    } else if (s.content_hash !== record.content_hash) {
+      const changed = changedSignedFields(s.signed_content ?? {}, contentOf(record));
+      if (changed.length > 0) invalidReason = `what was signed in version ${s.record_version} has changed since (${changed.join(', ')}): this signature no longer covers the record`;
     }
     return {
       id: s.id,
@@ -110,6 +113,24 @@ export async function signaturesOf(services: Pick<Services, 'key'>, db: Queryabl
       manifestation: manifestation(s.signer_name, s.signed_at, s.meaning),
     };
   });
+}
+
+const isBlank = (value: unknown) => value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+
+/**
+ * The fields that held a value when the record was signed and hold another value now. Fields
+ * filled in by later workflow steps (blank when signed) do not void an earlier signature; any
+ * change to what the signer saw does.
+ */
+export function changedSignedFields(signed: Record<string, unknown>, current: Record<string, unknown>): string[] {
+  const changed: string[] = [];
+  for (const key of ['type', 'number', 'title']) if (canonicalJson(signed[key]) !== canonicalJson(current[key])) changed.push(key);
+  const signedData = (signed.data ?? {}) as Record<string, unknown>;
+  const currentData = (current.data ?? {}) as Record<string, unknown>;
+  for (const [field, value] of Object.entries(signedData)) {
+    if (!isBlank(value) && canonicalJson(value) !== canonicalJson(currentData[field] ?? null)) changed.push(field);
+  }
+  return changed;
 }
 
 /** Every signature whose seal no longer verifies, for the integrity check. */

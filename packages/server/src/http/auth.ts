@@ -24,6 +24,18 @@ export function registerAuthentication(app: FastifyInstance, services: Services)
   });
 }
 
+/** API routes that answer without a session; every other /api route needs one before its input is even read (11.10(d)). */
+const publicRoutes = new Set(['/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/setup', '/api/v1/setup/status', '/api/v1/version', '/api/openapi.json']);
+
+/** Refuses unauthenticated calls to protected API routes before validation, so outsiders learn nothing of the schemas. */
+export function registerAuthenticationGate(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    const route = request.routeOptions.url ?? '';
+    if (!route.startsWith('/api/') || route.startsWith('/api/docs') || publicRoutes.has(route)) return;
+    if (!request.auth) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue; your session may have expired');
+  });
+}
+
 /** The authenticated caller; 401 without one, 403 while a password change is pending. */
 export function requireAuth(request: FastifyRequest, options: { allowPasswordChange?: boolean } = {}): Authenticated {
   if (!request.auth) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue; your session may have expired');

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { apiTokenCreated, apiTokenRequest, changePasswordRequest, loginRequest, me, setupRequest, totpConfirm, totpEnrolment } from '@verity/contracts';
 import {
-  appendAudit, authenticateSession, changePassword, createApiToken, createSite, createUser, DomainError, findUser, login, logout, meOf, newTotpSecret, type Services,
+  appendAudit, authenticateSession, changePassword, checkCurrentPassword, createApiToken, createSite, createUser, DomainError, findUser, login, logout, meOf, newTotpSecret, type Services,
   systemActor, verifyTotp, withTransaction,
 } from '@verity/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -48,7 +48,8 @@ export async function authRoutes(appBase: FastifyInstance, { services, cookieSec
 
   app.post('/api/v1/auth/password', { schema: { tags: ['auth'], summary: 'Change your password', body: changePasswordRequest, response: noContent } }, async (request, reply) => {
     const auth = requireAuth(request, { allowPasswordChange: true });
-    await withTransaction(services, auth.actor, requestContext(request), (ctx) => changePassword(ctx, request.body.currentPassword, request.body.newPassword));
+    await checkCurrentPassword(services, requestContext(request), auth, request.body.currentPassword);
+    await withTransaction(services, auth.actor, requestContext(request), (ctx) => changePassword(ctx, request.body.newPassword, auth.session?.id));
     return reply.code(204).send(null);
   });
 

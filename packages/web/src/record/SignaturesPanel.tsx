@@ -6,7 +6,7 @@ import { formatLocal } from '../format';
 
 export function SignatureCard({ signature }: { signature: Signature }) {
   return (
-    <Paper withBorder p="sm" radius="md" data-testid="signature" style={{ borderLeft: `4px solid var(--mantine-color-${!signature.valid ? 'red' : signature.contentChangedSince ? 'yellow' : 'teal'}-6)` }}>
+    <Paper withBorder p="sm" radius="md" data-testid="signature" style={{ borderLeft: `4px solid var(--mantine-color-${signature.valid ? 'teal' : 'red'}-6)` }}>
       <Text fw={650} size="sm" data-testid="signature-manifestation" style={{ overflowWrap: 'anywhere' }}>
         {signature.manifestation}
       </Text>
@@ -19,9 +19,9 @@ export function SignatureCard({ signature }: { signature: Signature }) {
             Invalid: {signature.invalidReason ?? 'does not verify'}
           </Badge>
         ) : signature.contentChangedSince ? (
-          <Tooltip label="The signature is intact for the version it signed; the record's content has changed since, so it does not cover the current content.">
-            <Badge color="yellow" variant="light" style={{ textTransform: 'none' }}>
-              Valid for version {signature.recordVersion}; content changed since
+          <Tooltip label="Everything this signature covered is unchanged; later steps have added information it does not cover.">
+            <Badge color="teal" variant="light" style={{ textTransform: 'none' }}>
+              Valid for what was signed (version {signature.recordVersion}); later additions not covered
             </Badge>
           </Tooltip>
         ) : (
