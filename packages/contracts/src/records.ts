@@ -185,3 +185,6 @@ export const task = z.object({
 export type Task = z.infer<typeof task>;
 
 export const reasonText = text(2000);
+
+export const notification = z.object({ id: uuid, recordId: uuid.nullable(), message: z.string(), createdAt: isoDateTime, read: z.boolean() });
+export type Notification = z.infer<typeof notification>;

@@ -220,26 +220,16 @@ CREATE TABLE audit_checkpoint (
   created_at timestamptz NOT NULL
 );
 
--- Events written in the business transaction, delivered after commit by the worker.
-CREATE TABLE outbox (
-  id bigserial PRIMARY KEY,
-  event_type text NOT NULL,
-  payload jsonb NOT NULL,
-  created_at timestamptz NOT NULL,
-  available_at timestamptz NOT NULL,
-  delivered_at timestamptz,
-  attempts integer NOT NULL DEFAULT 0,
-  last_error text
-);
-CREATE INDEX outbox_pending ON outbox (available_at, id) WHERE delivered_at IS NULL;
-
+-- In-app notifications. source_job makes delivery idempotent: a job worked twice notifies once.
 CREATE TABLE notification (
   id uuid PRIMARY KEY,
   user_id uuid NOT NULL REFERENCES app_user(id),
   record_id uuid REFERENCES record(id),
   message text NOT NULL,
+  source_job text NOT NULL,
   created_at timestamptz NOT NULL,
-  read_at timestamptz
+  read_at timestamptz,
+  UNIQUE (source_job, user_id)
 );
 CREATE INDEX notification_user ON notification (user_id, created_at DESC);
 

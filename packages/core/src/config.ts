@@ -20,7 +20,6 @@ export const settingsSchema = z.object({
   VERITY_PASSWORD_MAX_AGE_DAYS: intFrom(90, 1, 3650).describe('Days after which a password must be changed'),
   VERITY_TEMP_PASSWORD_HOURS: intFrom(24, 1, 72).describe('Validity of a temporary password issued by an administrator'),
   VERITY_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto').describe('Secure flag on the session cookie (auto: when the request came over TLS)'),
-  VERITY_CHECKPOINT_SECONDS: intFrom(60, 5, 86400).describe('How often new audit entries are sealed into a signed checkpoint'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
 });
 

@@ -1,4 +1,5 @@
 import type { Database, Tx } from './db/database.js';
+import type { JobQueue } from './kernel/jobs.js';
 import type { InstanceKey } from './kernel/keys.js';
 
 /** Where a request came from: recorded in every audit entry. */
@@ -41,6 +42,8 @@ export interface Services {
   clock: Clock;
   settings: SecuritySettings;
   files: { dir: string };
+  /** Where events and background work go, inside the caller's transaction. */
+  jobs: JobQueue;
 }
 
 export interface SecuritySettings {

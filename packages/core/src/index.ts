@@ -14,6 +14,7 @@ export * from './kernel/audit-events.js';
 export * from './kernel/canonical.js';
 export * from './kernel/comments.js';
 export * from './kernel/integrity.js';
+export * from './kernel/jobs.js';
 export * from './kernel/keys.js';
 export * from './kernel/links.js';
 export * from './kernel/outbox.js';

@@ -4,20 +4,44 @@ import { dataDirOf, filesDirOf, keyFileOf, securitySettingsOf, type Settings } f
 import { type Services, systemClock } from './context.js';
 import { openPglite, openPostgres } from './db/database.js';
 import { migrate } from './db/migrate.js';
+import type PgBoss from 'pg-boss';
+import { createBoss, jobQueueOf, prepareJobs } from './kernel/jobs.js';
 import { loadOrCreateKey } from './kernel/keys.js';
 
-/** Opens the database named by the settings (PostgreSQL or the embedded one), migrates it, loads the key. */
-export async function openServices(settings: Settings): Promise<Services> {
+export interface OpenServices {
+  services: Services;
+  boss: PgBoss;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database named by the settings (PostgreSQL or the embedded one), migrates it (our
+ * schema and pg-boss's), loads the key. With worker: true the job queue also maintains itself
+ * and runs schedules; the server then registers the workers.
+ */
+export async function openServices(settings: Settings, options: { worker?: boolean } = {}): Promise<OpenServices> {
   const dataDir = dataDirOf(settings);
   mkdirSync(dataDir, { recursive: true });
   const db = settings.DATABASE_URL ? openPostgres(settings.DATABASE_URL) : await openPglite({ dataDir: join(dataDir, 'pgdata') });
   await migrate(db);
-  return {
+  const boss = createBoss(db, { worker: options.worker ?? false });
+  boss.on('error', (error) => console.error(JSON.stringify({ level: 'error', msg: 'job queue error', err: String(error) })));
+  await prepareJobs(boss);
+  const services: Services = {
     db,
     key: loadOrCreateKey(keyFileOf(settings)),
     clock: systemClock,
     settings: securitySettingsOf(settings),
     files: { dir: filesDirOf(settings) },
+    jobs: jobQueueOf(boss),
+  };
+  return {
+    services,
+    boss,
+    async close() {
+      await boss.stop({ graceful: true, close: false, wait: true, timeout: 5000 });
+      await db.close();
+    },
   };
 }
 

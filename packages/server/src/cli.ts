@@ -10,7 +10,7 @@ import {
 } from '@verity/core';
 import { buildApp } from './app.js';
 import { loadDemo } from './demo.js';
-import { startWorker } from './worker.js';
+import { startWorkers } from './worker.js';
 
 const usage = `Verity eQMS command line
 
@@ -90,11 +90,11 @@ function ensureEmbeddedDatabase(s: Settings): void {
 async function withServices<T>(fn: (services: Services) => Promise<T>): Promise<T> {
   ensureEmbeddedDatabase(settings);
   const unlock = lockEmbedded(settings);
-  const services = await openServices(settings);
+  const opened = await openServices(settings);
   try {
-    return await fn(services);
+    return await fn(opened.services);
   } finally {
-    await services.db.close();
+    await opened.close();
     unlock();
   }
 }
@@ -103,11 +103,11 @@ async function start(): Promise<void> {
   const startedAt = performance.now();
   ensureEmbeddedDatabase(settings);
   const unlock = lockEmbedded(settings);
-  const services = await openServices(settings);
+  const opened = await openServices(settings, { worker: true });
+  const services = opened.services;
   const [{ n }] = await services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM app_user');
   const setupToken = n === 0 ? randomBytes(18).toString('base64url') : null;
   const app = await buildApp({ services, logLevel: settings.LOG_LEVEL, cookieSecure: settings.VERITY_COOKIE_SECURE, setupToken, version: versionInfo() });
-  const stopWorker = startWorker(services, app.log, { checkpointSeconds: settings.VERITY_CHECKPOINT_SECONDS });
   await app.listen({ port: settings.PORT, host: settings.HOST });
   const url = `http://${settings.HOST === '0.0.0.0' ? 'localhost' : settings.HOST}:${settings.PORT}`;
   console.log(`\nVerity is running at ${url} (${settings.DATABASE_URL ? 'PostgreSQL' : `embedded database in ${dataDirOf(settings)}`}), ready in ${Math.round(performance.now() - startedAt)} ms`);
@@ -116,13 +116,14 @@ async function start(): Promise<void> {
     console.log('or stop the server and run:  npx verity admin create --username admin --name "Your Name"');
     console.log('or load the demo organisation (server stopped):  npm run demo\n');
   }
+  // Workers start after the page is served: they are not needed to answer the first request.
+  await startWorkers(opened.boss, services, app.log);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await stopWorker();
     await app.close();
-    await services.db.close();
+    await opened.close();
     unlock();
     process.exit(0);
   };
@@ -182,8 +183,7 @@ async function main(): Promise<void> {
   }
   if (command === 'start') return start();
   if (command === 'migrate') {
-    const services = await openServices(settings);
-    await services.db.close();
+    await (await openServices(settings)).close();
     console.log('The database schema is up to date.');
     return;
   }

@@ -6,6 +6,7 @@ import { AppLayout } from './components/AppLayout';
 import { Loading, QueryError } from './components/common';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { endpoints, type Me } from './endpoints';
+import { AccountPage } from './pages/AccountPage';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { DeviationPage } from './pages/DeviationPage';
 import { DeviationsPage } from './pages/DeviationsPage';
@@ -31,7 +32,9 @@ function signedInRoute(location: Location, me: Me): ReactNode {
   if (deviation) return <DeviationPage id={deviation[1]} me={me} />;
   if (path === '/search') return <SearchPage q={location.search.get('q') ?? ''} />;
   if (path === '/admin/integrity') return <IntegrityPage />;
-  if (path === '/admin/users') return <UsersPage />;
+  if (path === '/admin/users') return <UsersPage me={me} />;
+  if (path === '/account') return <AccountPage me={me} />;
+  if (path === '/change-password') return <Redirect to="/account" />;
   return <NotFoundPage />;
 }
 
@@ -68,14 +71,14 @@ export function App() {
   }
   if (user.mustChangePassword) {
     if (path !== '/change-password') return <Redirect to="/change-password" />;
-    return <ChangePasswordPage me={user} forced />;
+    return <ChangePasswordPage me={user} />;
   }
   if (path === '/login') return <Redirect to={safeNext(location.search.get('next'))} />;
 
   return (
     <AppLayout me={user}>
       <ErrorBoundary resetKey={location.pathname}>
-        {path === '/change-password' ? <ChangePasswordPage me={user} forced={false} /> : signedInRoute(location, user)}
+        {signedInRoute(location, user)}
       </ErrorBoundary>
     </AppLayout>
   );

@@ -19,10 +19,10 @@ export class ApiError extends Error {
     return this.problem.code;
   }
 
-  /** The message for one field: matches `name`, or a path ending in `.name` (e.g. `fields.rootCause`). */
+  /** The message(s) for one field, joined: matches `name`, or a path ending in `.name` (e.g. `fields.rootCause`). */
   fieldError(name: string): string | undefined {
-    const hit = this.problem.errors?.find((e) => e.path === name || e.path.endsWith(`.${name}`) || e.path.startsWith(`${name}.`));
-    return hit?.message;
+    const hits = (this.problem.errors ?? []).filter((e) => e.path === name || e.path.endsWith(`.${name}`) || e.path.startsWith(`${name}.`));
+    return hits.length ? hits.map((e) => e.message).join('; ') : undefined;
   }
 }
 

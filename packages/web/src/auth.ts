@@ -1,6 +1,8 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { isApiError } from './api';
 import { endpoints, type Me } from './endpoints';
+import { notifyError } from './notify';
+import { navigate } from './router';
 
 /** The signed-in user, or null when there is no session. */
 export function useMe() {
@@ -21,4 +23,19 @@ export function useMe() {
 
 export function hasPermission(me: Me | null | undefined, permission: string): boolean {
   return !!me?.permissions.includes(permission);
+}
+
+/** Sign out: end the session on the server, forget every cached answer, go to the sign-in page. */
+export function useSignOut(): () => Promise<void> {
+  const queryClient = useQueryClient();
+  return async () => {
+    try {
+      await endpoints.logout();
+    } catch (error) {
+      notifyError(error, 'Sign-out failed');
+    }
+    queryClient.clear();
+    queryClient.setQueryData(['me'], null);
+    navigate('/login');
+  };
 }

@@ -22,6 +22,8 @@ import {
   site,
   task,
   temporaryPassword,
+  apiTokenCreated,
+  totpEnrolment,
   trace,
   userSummary,
   verifyResult,
@@ -42,6 +44,9 @@ export type VersionSnapshot = z.infer<typeof versionSnapshot>;
 export type SearchHit = z.infer<typeof searchHit>;
 export type TemporaryPassword = z.infer<typeof temporaryPassword>;
 export type RoleGrant = Me['roles'][number];
+export type TotpEnrolment = z.infer<typeof totpEnrolment>;
+export type ApiTokenCreated = z.infer<typeof apiTokenCreated>;
+export type ApiTokenScope = 'read' | 'write';
 export type { Abilities, AuditEntry, TransitionAbility, DeviationDetail, Me, RecordSummary, Signature, Task, UserSummary, VerifyResult };
 
 const items = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item) });
@@ -78,6 +83,10 @@ export const endpoints = {
   login: (body: { username: string; password: string; totp?: string }) => api.post<Me>('/api/v1/auth/login', body, { authCall: true, schema: me }),
   logout: () => api.post<void>('/api/v1/auth/logout', undefined, { authCall: true }),
   changePassword: (body: { currentPassword: string; newPassword: string }) => api.post<void>('/api/v1/auth/password', body, { authCall: true }),
+  startTotp: () => api.post<TotpEnrolment>('/api/v1/auth/totp', undefined, { schema: totpEnrolment }),
+  confirmTotp: (code: string) => api.post<void>('/api/v1/auth/totp/confirm', { code }),
+  createApiToken: (body: { name: string; scopes: ApiTokenScope[]; expiresInDays: number }) =>
+    api.post<ApiTokenCreated>('/api/v1/auth/tokens', body, { schema: apiTokenCreated }),
   version: () => api.get<{ version: string; commit: string | null }>('/api/v1/version'),
   sites: () => api.get<Items<Site>>('/api/v1/sites', { schema: items(site) }),
 

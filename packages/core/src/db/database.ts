@@ -12,6 +12,8 @@ export type Tx = Queryable;
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements without parameters; returns the rows of the last one. A failure rolls back what the script began. */
+  exec<T = Record<string, unknown>>(script: string): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,16 @@ export function wrapPglite(pglite: PGlite): Database & { pglite: PGlite } {
         fn({ query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows }),
       );
     },
+    async exec<T>(script: string) {
+      try {
+        const results = await pglite.exec(script);
+        return (results[results.length - 1]?.rows ?? []) as T[];
+      } catch (error) {
+        // One connection: a script that failed inside BEGIN must not leave it in an aborted transaction.
+        await pglite.exec('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    },
     close: () => pglite.close(),
   };
 }
@@ -67,6 +79,18 @@ export function openPostgres(connectionString: string, poolSize = 10): Database 
         const result = await fn({ query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[] });
         await client.query('COMMIT');
         return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async exec<T>(script: string) {
+      const client = await pool.connect();
+      try {
+        const result = (await client.query(script)) as unknown as pg.QueryResult | pg.QueryResult[];
+        return (Array.isArray(result) ? (result[result.length - 1]?.rows ?? []) : result.rows) as T[];
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;

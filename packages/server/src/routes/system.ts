@@ -1,4 +1,4 @@
-import { searchHit, task, verifyResult } from '@verity/contracts';
+import { notification, searchHit, task, verifyResult } from '@verity/contracts';
 import { can, DomainError, searchRecords, type Services, tasksOf, verifyIntegrity, workflows } from '@verity/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -41,6 +41,24 @@ export async function systemRoutes(appBase: FastifyInstance, { services, version
   app.get('/api/v1/tasks', { schema: { tags: ['system'], summary: 'My tasks: records waiting for a step I may take', response: { 200: z.object({ items: z.array(task) }) } } }, async (request) => {
     const auth = requireAuth(request);
     return { items: await tasksOf(services.db, auth.actor, services.clock.now()) };
+  });
+
+  app.get('/api/v1/notifications', { schema: { tags: ['system'], summary: 'My in-app notifications, newest first', response: { 200: z.object({ items: z.array(notification), unread: z.number().int() }) } } }, async (request) => {
+    const auth = requireAuth(request);
+    const rows = await services.db.query<{ id: string; record_id: string | null; message: string; created_at: Date; read_at: Date | null }>(
+      'SELECT id, record_id, message, created_at, read_at FROM notification WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT 100',
+      [auth.user.id],
+    );
+    return {
+      items: rows.map((r) => ({ id: r.id, recordId: r.record_id, message: r.message, createdAt: r.created_at.toISOString(), read: r.read_at !== null })),
+      unread: rows.filter((r) => r.read_at === null).length,
+    };
+  });
+
+  app.post('/api/v1/notifications/read', { schema: { tags: ['system'], summary: 'Mark all my notifications read', response: { 204: z.null() } } }, async (request, reply) => {
+    const auth = requireAuth(request);
+    await services.db.query('UPDATE notification SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL', [auth.user.id, services.clock.now()]);
+    return reply.code(204).send(null);
   });
 
   app.post('/api/v1/audit-trail/verify', { schema: { tags: ['system'], summary: 'Verify audit trail, record hashes and signature seals', response: { 200: verifyResult } } }, async (request) => {

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { migrate, openPglite, openPostgres } from '@verity/core';
+import { createBoss, type Database, migrate, openPglite, openPostgres, prepareJobs } from '@verity/core';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -22,7 +22,7 @@ export default async function setup(project: TestProject) {
     await admin.query(`DROP DATABASE IF EXISTS ${template}`);
     await admin.query(`CREATE DATABASE ${template}`);
     const db = openPostgres(withDatabase(url, template), 2);
-    await migrate(db);
+    await migrateAll(db);
     await db.close();
     project.provide('databaseTemplate', { kind: 'postgres', url, template });
     return async () => {
@@ -32,7 +32,7 @@ export default async function setup(project: TestProject) {
     };
   }
   const db = await openPglite();
-  await migrate(db);
+  await migrateAll(db);
   const image = await (db as unknown as { pglite: { dumpDataDir(c: 'none'): Promise<Blob> } }).pglite.dumpDataDir('none');
   await db.close();
   const dir = resolve('.tmp');
@@ -40,6 +40,14 @@ export default async function setup(project: TestProject) {
   const file = resolve(dir, `template-${process.pid}.tar`);
   writeFileSync(file, Buffer.from(await image.arrayBuffer()));
   project.provide('databaseTemplate', { kind: 'pglite', file });
+}
+
+/** Our schema and pg-boss's, with its queues: what a server creates at its first start. */
+async function migrateAll(db: Database) {
+  await migrate(db);
+  const boss = createBoss(db, { worker: false });
+  await prepareJobs(boss);
+  await boss.stop({ graceful: false, close: false, wait: true, timeout: 1000 });
 }
 
 export function withDatabase(url: string, database: string): string {

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  type Clock, createSite, createUser, type Database, defaultSecuritySettings, generateKeyPem, keyFromPem, openPglite, openPostgres, type Services, systemActor,
-  withTransaction,
+  type Clock, createBoss, createSite, createUser, type Database, defaultSecuritySettings, generateKeyPem, jobQueueOf, keyFromPem, openPglite, openPostgres, type Services,
+  systemActor, withTransaction,
 } from '@verity/core';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, inject } from 'vitest';
@@ -90,6 +90,8 @@ export async function testWorld(options: { settings?: Partial<Services['settings
     key: keyFromPem(generateKeyPem()),
     settings: { ...defaultSecuritySettings, ...options.settings },
     files: { dir: mkdtempSync(join(tmpdir(), 'verity-files-')) },
+    // Jobs are written in the business transactions as in production; tests read them from pgboss.job.
+    jobs: jobQueueOf(createBoss(db, { worker: false })),
   };
   const app = await buildApp({ services, logLevel: 'silent', serveWeb: false });
   const sites = await withTransaction(services, systemActor, {}, async (ctx) => ({

@@ -1,12 +1,11 @@
 import { AppShell, Box, Burger, Button, Group, NavLink, ScrollArea, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { roleLabels } from '@verity/contracts';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
-import { hasPermission } from '../auth';
+import { hasPermission, useSignOut } from '../auth';
 import { endpoints, type Me } from '../endpoints';
 import { formatLocal, localZone } from '../format';
-import { notifyError } from '../notify';
 import { linkProps, navigate, useLocation, withQuery } from '../router';
 
 interface NavItem {
@@ -18,7 +17,7 @@ interface NavItem {
 }
 
 const navSections: { title: string; items: NavItem[] }[] = [
-  { title: 'Work', items: [{ to: '/', label: 'My tasks' }, { to: '/search', label: 'Search' }] },
+  { title: 'Work', items: [{ to: '/', label: 'My tasks' }, { to: '/search', label: 'Search' }, { to: '/account', label: 'My account' }] },
   { title: 'Quality events', items: [{ to: '/deviations', label: 'Deviations', prefix: true }] },
   {
     title: 'Administration',
@@ -66,7 +65,6 @@ function HeaderSearch() {
 export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
-  const queryClient = useQueryClient();
   const version = useQuery({ queryKey: ['version'], queryFn: endpoints.version, staleTime: Number.POSITIVE_INFINITY, meta: { silent: true } });
 
   const pathname = location.pathname;
@@ -74,16 +72,7 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: pathname is the trigger, not an input
   useEffect(() => close(), [pathname, close]);
 
-  const signOut = async () => {
-    try {
-      await endpoints.logout();
-    } catch (error) {
-      notifyError(error, 'Sign-out failed');
-    }
-    queryClient.clear();
-    queryClient.setQueryData(['me'], null);
-    navigate('/login');
-  };
+  const signOut = useSignOut();
 
   const isActive = (item: NavItem) =>
     item.prefix ? location.pathname === item.to || location.pathname.startsWith(`${item.to}/`) : location.pathname === item.to;
@@ -108,11 +97,18 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
           </a>
           <HeaderSearch />
           <Group gap="sm" ml="auto" wrap="nowrap">
-            <Box ta="right" visibleFrom="md" style={{ lineHeight: 1.2 }}>
-              <Text size="sm" fw={600} data-testid="current-user">
+            <Box
+              component="a"
+              {...linkProps('/account')}
+              title="My account: password, two-factor authentication, API tokens"
+              ta="right"
+              visibleFrom="md"
+              style={{ lineHeight: 1.2, textDecoration: 'none', color: 'inherit' }}
+            >
+              <Text size="sm" fw={600} data-testid="current-user" c="teal.8">
                 {me.fullName}
               </Text>
-              <Text size="xs" c="dimmed" lineClamp={1} maw={380} title={describeRoles(me.roles)}>
+              <Text size="xs" c="dimmed" lineClamp={1} maw={380}>
                 {describeRoles(me.roles) || 'No roles'}
               </Text>
             </Box>
@@ -143,8 +139,8 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
           </Stack>
         </AppShell.Section>
         <AppShell.Section px="sm" pb="xs">
-          <Box hiddenFrom="md" mb="xs">
-            <Text size="sm" fw={600}>
+          <Box hiddenFrom="md" mb="xs" component="a" {...linkProps('/account')} style={{ display: 'block', textDecoration: 'none', color: 'inherit' }}>
+            <Text size="sm" fw={600} c="teal.8">
               {me.fullName}
             </Text>
             <Text size="xs" c="dimmed">

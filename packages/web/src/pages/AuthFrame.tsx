@@ -31,12 +31,15 @@ export function AuthFrame({ title, subtitle, children, width = 420 }: { title: s
   );
 }
 
-export function PasswordPolicy() {
+/** The server's password policy (checked again on the server; see checkPasswordPolicy). */
+export function PasswordPolicy({ expiry = false }: { expiry?: boolean }) {
   return (
-    <Box component="ul" m={0} pl="md" style={{ fontSize: 'var(--mantine-font-size-sm)', color: 'var(--mantine-color-dimmed)' }}>
+    <Box component="ul" m={0} pl="md" data-testid="password-policy" style={{ fontSize: 'var(--mantine-font-size-sm)', color: 'var(--mantine-color-dimmed)' }}>
       <li>at least 12 characters</li>
-      <li>not one of your last 5 passwords</li>
       <li>must not contain your user name</li>
+      <li>not easy to guess (no single repeated character, no common password)</li>
+      <li>not one of your last 5 passwords</li>
+      {expiry && <li>expires after 90 days: you will then be asked for a new one</li>}
     </Box>
   );
 }

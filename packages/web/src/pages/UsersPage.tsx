@@ -3,9 +3,10 @@ import { roleLabels, roleNames, type RoleName } from '@verity/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { DateTime, Empty, fieldError, FormProblem, Loading, QueryError } from '../components/common';
-import { endpoints, type RoleGrant, type TemporaryPassword, type UserSummary } from '../endpoints';
+import { endpoints, type Me, type RoleGrant, type TemporaryPassword, type UserSummary } from '../endpoints';
 import { formatLocal } from '../format';
 import { notifySuccess } from '../notify';
+import { linkProps } from '../router';
 
 const roleOptions = roleNames.map((r) => ({ value: r, label: roleLabels[r] }));
 
@@ -174,7 +175,7 @@ function UserActionModal({ user, action, onClose, onTemporaryPassword }: { user:
           {action === 'reset' && <Alert color="blue">A new temporary password is generated and shown once; the current password stops working.</Alert>}
           {action === 'roles' && <RolesEditor roles={roles} onChange={setRoles} error={fieldError(run.error, 'roles')} />}
           <Textarea label="Reason" description="Recorded in the audit trail" required autosize minRows={2} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldError(run.error, 'reason')} />
-          <FormProblem error={run.error} shownFields={['reason', 'roles']} />
+          <FormProblem error={run.error} shownFields={['reason', 'roles', 'id']} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
@@ -189,7 +190,7 @@ function UserActionModal({ user, action, onClose, onTemporaryPassword }: { user:
   );
 }
 
-export function UsersPage() {
+export function UsersPage({ me }: { me: Me }) {
   const users = useQuery({ queryKey: ['users'], queryFn: endpoints.users });
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
@@ -225,7 +226,14 @@ export function UsersPage() {
               <Table.Tbody>
                 {users.data.items.map((user) => (
                   <Table.Tr key={user.id}>
-                    <Table.Td ff="monospace">{user.username}</Table.Td>
+                    <Table.Td ff="monospace">
+                      {user.username}
+                      {user.id === me.id && (
+                        <Badge ml={6} size="xs" variant="outline" color="gray" tt="none" ff="var(--mantine-font-family)">
+                          you
+                        </Badge>
+                      )}
+                    </Table.Td>
                     <Table.Td>
                       {user.fullName}
                       {user.email && (
@@ -264,17 +272,30 @@ export function UsersPage() {
                             ⋯
                           </ActionIcon>
                         </Menu.Target>
-                        <Menu.Dropdown>
-                          <Menu.Item onClick={() => setPending({ user, action: 'roles' })}>Edit roles…</Menu.Item>
-                          <Menu.Item onClick={() => setPending({ user, action: 'reset' })}>Reset password…</Menu.Item>
-                          <Menu.Item disabled={!user.locked} onClick={() => setPending({ user, action: 'unlock' })}>
-                            Unlock…
-                          </Menu.Item>
-                          <Menu.Divider />
-                          <Menu.Item color="red" disabled={!user.active} onClick={() => setPending({ user, action: 'deactivate' })}>
-                            Deactivate…
-                          </Menu.Item>
-                        </Menu.Dropdown>
+                        {user.id === me.id ? (
+                          <Menu.Dropdown maw={280}>
+                            <Menu.Label style={{ whiteSpace: 'normal' }}>
+                              This is you. Another administrator must change your roles, unlock or deactivate your account (segregation of duties).
+                            </Menu.Label>
+                            <Menu.Item {...linkProps('/account')} component="a">
+                              My account (password, two-factor)…
+                            </Menu.Item>
+                          </Menu.Dropdown>
+                        ) : (
+                          <Menu.Dropdown>
+                            <Menu.Item onClick={() => setPending({ user, action: 'roles' })}>Edit roles…</Menu.Item>
+                            <Menu.Item disabled={!user.active} onClick={() => setPending({ user, action: 'reset' })}>
+                              Reset password…
+                            </Menu.Item>
+                            <Menu.Item disabled={!user.locked || !user.active} onClick={() => setPending({ user, action: 'unlock' })}>
+                              Unlock…
+                            </Menu.Item>
+                            <Menu.Divider />
+                            <Menu.Item color="red" disabled={!user.active} onClick={() => setPending({ user, action: 'deactivate' })}>
+                              Deactivate…
+                            </Menu.Item>
+                          </Menu.Dropdown>
+                        )}
                       </Menu>
                     </Table.Td>
                   </Table.Tr>
