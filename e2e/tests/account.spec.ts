@@ -27,7 +27,7 @@ async function signInAs(page: Page, user: string, secret: string, totp?: () => s
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-/** The authenticator code for now, never the one just used (so a sign-in is not refused as a replay). */
+/** What the authenticator app would show now. */
 function freshCode(): string {
   return totpCode(totpSecret, new Date());
 }
@@ -75,19 +75,19 @@ test('[P11-200a3-1][P11-300b-1] the temporary password must be changed at first 
 
   // Checked in the browser: too short.
   await page.getByLabel('Current password').fill(temporaryPassword);
-  await page.getByLabel('New password', { exact: true }).fill('short-1');
+  await page.getByRole('textbox', { name: 'New password', exact: true }).fill('short-1');
   await page.getByLabel('Repeat new password').fill('short-1');
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByText('The new password needs at least 12 characters.')).toBeVisible();
 
   // Checked by the server: long enough, but one repeated character is too easy to guess.
-  await page.getByLabel('New password', { exact: true }).fill('zzzzzzzzzzzzzzzz');
+  await page.getByRole('textbox', { name: 'New password', exact: true }).fill('zzzzzzzzzzzzzzzz');
   await page.getByLabel('Repeat new password').fill('zzzzzzzzzzzzzzzz');
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByText('is too easy to guess')).toBeVisible();
   await shot(page, '21-forced-password-change-policy');
 
-  await page.getByLabel('New password', { exact: true }).fill(ownPassword);
+  await page.getByRole('textbox', { name: 'New password', exact: true }).fill(ownPassword);
   await page.getByLabel('Repeat new password').fill(ownPassword);
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('heading', { name: 'My tasks' })).toBeVisible();
@@ -185,7 +185,16 @@ test('[P11-300d-1][P11-10d-2] the administrator resets, unlocks and deactivates 
   await act('Unlock…', 'Locked after typing errors; identity confirmed by phone.', 'Unlock account');
   await expect(row).toContainText('Active');
 
-  await act('Edit roles…', 'Joins the investigation team.', 'Edit roles');
+  await page.getByRole('button', { name: `Actions for ${username}` }).click();
+  await page.getByRole('menuitem', { name: 'Edit roles…' }).click();
+  const roles = dialog(page);
+  await roles.getByRole('button', { name: '+ Add role' }).click();
+  await choose(roles, page, /^Role 2$/, 'Investigator');
+  await choose(roles, page, /^Site of role 2$/, /^BER/);
+  await roles.getByLabel('Reason').fill('Joins the investigation team.');
+  await roles.getByRole('button', { name: 'Edit roles' }).click();
+  await expect(dialog(page)).toBeHidden();
+  await expect(row).toContainText('Investigator · BER');
   await expect(row).toContainText('Operator · BER');
 
   await act('Reset password…', 'Forgot the password; identity confirmed in person.', 'Reset password');

@@ -11,6 +11,8 @@ import { loadOrCreateKey } from './kernel/keys.js';
 export interface OpenServices {
   services: Services;
   boss: PgBoss;
+  /** Starts pg-boss (maintenance, schedules) when openServices deferred it; idempotent. */
+  startJobs(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,7 +28,11 @@ export async function openServices(settings: Settings, options: { worker?: boole
   await migrate(db);
   const boss = createBoss(db, { worker: options.worker ?? false });
   boss.on('error', (error) => console.error(JSON.stringify({ level: 'error', msg: 'job queue error', err: String(error) })));
-  await prepareJobs(boss);
+  // A server whose job schema exists starts pg-boss after it serves its first page (start-up time);
+  // jobs can be inserted before, since sending needs only the tables.
+  const [{ ready }] = await db.query<{ ready: boolean }>("SELECT to_regclass('pgboss.job') IS NOT NULL AS ready");
+  const deferred = Boolean(options.worker) && ready;
+  if (!deferred) await prepareJobs(boss);
   const services: Services = {
     db,
     key: loadOrCreateKey(keyFileOf(settings)),
@@ -38,6 +44,7 @@ export async function openServices(settings: Settings, options: { worker?: boole
   return {
     services,
     boss,
+    startJobs: () => prepareJobs(boss),
     async close() {
       await boss.stop({ graceful: true, close: false, wait: true, timeout: 5000 });
       await db.close();

@@ -117,6 +117,7 @@ async function start(): Promise<void> {
     console.log('or load the demo organisation (server stopped):  npm run demo\n');
   }
   // Workers start after the page is served: they are not needed to answer the first request.
+  await opened.startJobs();
   await startWorkers(opened.boss, services, app.log);
   let stopping = false;
   const stop = async () => {

@@ -33,7 +33,12 @@ const order = ['reported', 'investigation', 'pending', 'approved', 'closed'];
 export async function loadDemo(services: Services, password: string): Promise<void> {
   const [{ n }] = await services.db.query<{ n: number }>("SELECT count(*)::int AS n FROM app_user WHERE username_key = 'qa.lead'");
   if (n > 0) throw new Error('The demo organisation is already loaded in this database');
-  await withTransaction(services, systemActor, { authMethod: 'cli' }, async (ctx) => {
+  // The demo tells a history: each deviation is reported some days ago and moves one step a day,
+  // so that dates, due dates and overdue flags look like a living system. Every step is a real
+  // signed-in action (and signature) at that moment.
+  let now = Date.now() - (cases.length * 3 + 10) * 86400_000;
+  const at: Services = { ...services, clock: { now: () => new Date(now) } };
+  await withTransaction(at, systemActor, { authMethod: 'cli' }, async (ctx) => {
     for (const [code, name] of [['BER', 'Berlin manufacturing'], ['BOS', 'Boston biologics']]) {
       const [exists] = await ctx.tx.query('SELECT 1 FROM site WHERE code = $1', [code]);
       if (!exists) await createSite(ctx, code, name, { bypassPermission: true });
@@ -43,30 +48,26 @@ export async function loadDemo(services: Services, password: string): Promise<vo
       await ctx.tx.query('UPDATE app_user SET must_change_password = false WHERE id = $1', [user.id]);
     }
   });
-  const sessions = new Map<string, NonNullable<Awaited<ReturnType<typeof authenticateSession>>>>();
   const as = async (username: string) => {
-    if (!sessions.has(username)) {
-      const { token } = await login(services, { authMethod: 'cli' }, { username, password });
-      const auth = await authenticateSession(services, token);
-      if (!auth) throw new Error(`demo sign-in of ${username} failed`);
-      sessions.set(username, auth);
-    }
-    return sessions.get(username) as NonNullable<Awaited<ReturnType<typeof authenticateSession>>>;
+    const { token } = await login(at, { authMethod: 'cli' }, { username, password });
+    const auth = await authenticateSession(at, token);
+    if (!auth) throw new Error(`demo sign-in of ${username} failed`);
+    return auth;
   };
   const step = async (username: string, id: string, action: string, fields: Record<string, unknown> = {}, meaning?: string, reason?: string) => {
+    now += 86400_000 + Math.floor(Math.random() * 3600_000);
     const auth = await as(username);
-    if (meaning) {
-      await authenticateSigner(services, { authMethod: 'cli' }, auth, { username, password });
-    }
+    if (meaning) await authenticateSigner(at, { authMethod: 'cli' }, auth, { username, password });
     const [{ version }] = await services.db.query<{ version: number }>('SELECT version FROM record WHERE id = $1', [id]);
-    await withTransaction(services, auth.actor, { authMethod: 'cli' }, (ctx) => transitionDeviation(ctx, id, { action, version, fields, signatureMeaning: meaning, reason }));
+    await withTransaction(at, auth.actor, { authMethod: 'cli' }, (ctx) => transitionDeviation(ctx, id, { action, version, fields, signatureMeaning: meaning, reason }));
   };
 
   for (const [index, c] of cases.entries()) {
     const reporter = c.site === 'BER' ? 'oscar.operator' : 'olivia.operator';
+    now = Date.now() - ((cases.length - index) * 3 + 5) * 86400_000;
     const reporterAuth = await as(reporter);
-    const occurred = new Date(Date.now() - (cases.length - index) * 2 * 86400_000);
-    const record = await withTransaction(services, reporterAuth.actor, { authMethod: 'cli' }, (ctx) =>
+    const occurred = new Date(now - 2 * 3600_000);
+    const record = await withTransaction(at, reporterAuth.actor, { authMethod: 'cli' }, (ctx) =>
       createDeviation(ctx, { title: c.title, siteCode: c.site, description: c.description, occurredAt: occurred.toISOString(), area: c.area, productBatch: c.batch ?? undefined, immediateAction: 'Process stopped and affected material put on hold; QA informed.' }),
     );
     if (c.stage === 'cancelled') {

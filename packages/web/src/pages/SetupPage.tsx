@@ -47,7 +47,7 @@ export function SetupPage({ token: tokenFromUrl }: { token: string }) {
           <TextInput label="User name" autoComplete="username" required value={form.username} onChange={set('username')} error={fieldError(setup.error, 'username')} />
           <TextInput label="Full name" description="Printed with your electronic signatures" required value={form.fullName} onChange={set('fullName')} error={fieldError(setup.error, 'fullName')} />
           <TextInput label="E-mail" type="email" value={form.email} onChange={set('email')} error={fieldError(setup.error, 'email')} />
-          <PasswordInput label="Password" autoComplete="new-password" required value={form.password} onChange={set('password')} error={fieldError(setup.error, 'password')} />
+          <PasswordInput label="Password" autoComplete="new-password" required value={form.password} onChange={set('password')} error={fieldError(setup.error, 'password') ?? fieldError(setup.error, 'newPassword')} />
           <PasswordPolicy />
           <PasswordInput
             label="Repeat password"
@@ -57,7 +57,7 @@ export function SetupPage({ token: tokenFromUrl }: { token: string }) {
             onChange={set('confirm')}
             error={mismatch ? 'The two passwords are not the same.' : undefined}
           />
-          <FormProblem error={setup.error} shownFields={['token', 'username', 'fullName', 'email', 'password']} />
+          <FormProblem error={setup.error} shownFields={['token', 'username', 'fullName', 'email', 'password', 'newPassword']} />
           <Button type="submit" loading={setup.isPending}>
             Create administrator
           </Button>

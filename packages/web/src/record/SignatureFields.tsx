@@ -87,6 +87,7 @@ export function SignatureFields({
         {me.totpEnabled && (
           <TextInput
             label="Authenticator code"
+            description="Two-factor authentication is on: six digits from your authenticator app"
             inputMode="numeric"
             autoComplete="one-time-code"
             maxLength={6}
