@@ -3,6 +3,7 @@ import type { Actor, Ctx } from '../context.js';
 import type { Queryable } from '../db/database.js';
 import { DomainError } from '../errors.js';
 import { can } from '../identity/access.js';
+import { emit, type OutboxEventType } from './outbox.js';
 import { applyChange, type RecordRow } from './records.js';
 
 export interface StateDefinition {
@@ -18,6 +19,12 @@ export interface SegregationRule {
   description: string;
 }
 
+/** Side effects a transition triggers after commit, by name; each becomes a job for the worker. */
+export const sideEffects = {
+  'notify-next-actors': 'record.transitioned',
+} as const satisfies Record<string, OutboxEventType>;
+export type SideEffect = keyof typeof sideEffects;
+
 export interface TransitionDefinition {
   action: string;
   label: string;
@@ -28,6 +35,7 @@ export interface TransitionDefinition {
   requiresReason?: boolean;
   signature?: { meanings: SignatureMeaning[] };
   segregation?: SegregationRule;
+  effects?: SideEffect[];
 }
 
 /** A process lifecycle as data, readable by a validation engineer. */
@@ -113,8 +121,8 @@ export interface TransitionInput {
 /**
  * The one engine that moves any record through its workflow: checks the state, authority,
  * segregation of duties, version, reason, required fields and signature meaning, then applies
- * the change and writes its audit entry, all in the caller's transaction. Signing is done by the
- * caller after this returns, bound to the new version.
+ * the change, writes its audit entry and queues its declared side effects, all in the caller's
+ * transaction. Signing is done by the caller after this returns, bound to the new version.
  */
 export async function applyTransition(ctx: Ctx, workflow: WorkflowDefinition, record: RecordRow, input: TransitionInput): Promise<{ record: RecordRow; definition: TransitionDefinition }> {
   const definition = findTransition(workflow, input.action);
@@ -138,5 +146,10 @@ export async function applyTransition(ctx: Ctx, workflow: WorkflowDefinition, re
     reason: input.reason ?? null,
     details: { transition: definition.action, from: record.status, to: definition.to, workflow: `${workflow.type}@${workflow.version}` },
   });
+  for (const effect of definition.effects ?? []) {
+    await emit(ctx, sideEffects[effect], {
+      recordId: record.id, number: record.number, type: record.type, action: definition.action, from: record.status, to: definition.to, siteId: record.site_id, actorId: ctx.actor.id,
+    });
+  }
   return { record: result.record, definition };
 }

@@ -59,7 +59,7 @@ export function QueryError({ error, what }: { error: unknown; what: string }) {
  * Errors of a failed submit that are not shown next to a field (or have no field): listed once
  * above the buttons so nothing the server said is lost.
  */
-export function FormProblem({ error, shownFields = [] }: { error: unknown; shownFields?: string[] }) {
+export function FormProblem({ error, shownFields = [], ignoredFields = [] }: { error: unknown; shownFields?: string[]; ignoredFields?: string[] }) {
   if (!error) return null;
   if (!(error instanceof ApiError)) {
     return (
@@ -69,10 +69,13 @@ export function FormProblem({ error, shownFields = [] }: { error: unknown; shown
     );
   }
   const { title, detail, errors = [] } = error.problem;
-  const rest = errors.filter((e) => !shownFields.some((f) => e.path === f || e.path.endsWith(`.${f}`) || e.path.startsWith(`${f}.`)));
+  const matches = (path: string, fields: string[]) => fields.some((f) => path === f || path.endsWith(`.${f}`) || path.startsWith(`${f}.`));
+  const rest = errors.filter((e) => !matches(e.path, shownFields) && !matches(e.path, ignoredFields));
+  // When every message already stands next to its field, the detail would only repeat them.
+  const allAtFields = errors.length > 0 && errors.every((e) => matches(e.path, shownFields));
   return (
     <Alert color="red" title={title} role="alert">
-      {detail && <Text size="sm">{detail}</Text>}
+      {detail && !allAtFields && <Text size="sm">{detail}</Text>}
       {rest.length > 0 && (
         <List size="sm" mt={4}>
           {rest.map((e) => (

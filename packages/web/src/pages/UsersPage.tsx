@@ -175,7 +175,7 @@ function UserActionModal({ user, action, onClose, onTemporaryPassword }: { user:
           {action === 'reset' && <Alert color="blue">A new temporary password is generated and shown once; the current password stops working.</Alert>}
           {action === 'roles' && <RolesEditor roles={roles} onChange={setRoles} error={fieldError(run.error, 'roles')} />}
           <Textarea label="Reason" description="Recorded in the audit trail" required autosize minRows={2} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldError(run.error, 'reason')} />
-          <FormProblem error={run.error} shownFields={['reason', 'roles', 'id']} />
+          <FormProblem error={run.error} shownFields={['reason', 'roles']} ignoredFields={['id']} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -27,6 +27,7 @@ export const deviationWorkflow: WorkflowDefinition = {
       to: 'under_investigation',
       permission: 'deviation:triage',
       requiredFields: ['classification', 'triageRationale'],
+      effects: ['notify-next-actors'],
     },
     {
       action: 'submit_investigation',
@@ -36,6 +37,7 @@ export const deviationWorkflow: WorkflowDefinition = {
       permission: 'deviation:investigate',
       requiredFields: ['rootCauseCategory', 'rootCause', 'fiveWhys', 'investigationSummary', 'productImpact'],
       signature: { meanings: ['authorship'] },
+      effects: ['notify-next-actors'],
     },
     {
       action: 'return_to_investigation',
@@ -44,6 +46,7 @@ export const deviationWorkflow: WorkflowDefinition = {
       to: 'under_investigation',
       permission: 'deviation:approve',
       requiresReason: true,
+      effects: ['notify-next-actors'],
     },
     {
       action: 'qa_approve',
@@ -53,6 +56,7 @@ export const deviationWorkflow: WorkflowDefinition = {
       permission: 'deviation:approve',
       signature: { meanings: ['approval'] },
       segregation: { notActorOf: ['submit_investigation'], description: 'The person who submitted the investigation may not approve it' },
+      effects: ['notify-next-actors'],
     },
     {
       action: 'close',

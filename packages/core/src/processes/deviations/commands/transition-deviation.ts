@@ -1,7 +1,6 @@
 import { type SignatureMeaning, updateDeviationRequest } from '@verity/contracts';
 import type { Ctx } from '../../../context.js';
 import { DomainError } from '../../../errors.js';
-import { emit } from '../../../kernel/outbox.js';
 import { lockRecord, type RecordRow } from '../../../kernel/records.js';
 import { applySignature } from '../../../kernel/signatures.js';
 import { applyTransition } from '../../../kernel/workflow.js';
@@ -37,6 +36,5 @@ export async function transitionDeviation(ctx: Ctx, id: string, input: Deviation
     signatureMeaning: input.signatureMeaning,
   });
   if (definition.signature) await applySignature(ctx, moved, input.signatureMeaning as SignatureMeaning, definition.action);
-  await emit(ctx, 'record.transitioned', { recordId: moved.id, number: moved.number, type: moved.type, action: definition.action, to: definition.to, siteId: moved.site_id, actorId: ctx.actor.id });
   return moved;
 }
