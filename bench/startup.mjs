@@ -1,4 +1,4 @@
-// Measures, on an existing embedded data folder: wall time from `verity start` to a served sign-in
+// Measures, on an existing embedded data folder: wall time from `npm start` to a served sign-in
 // page, and the server's resident memory once idle. Usage: node bench/startup.mjs [runs]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const results = [];
 for (let i = 0; i < runs; i++) {
   const started = performance.now();
-  const child = spawn(process.execPath, [bin, 'start', '--data-dir', dataDir, '--port', String(port)], { stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'warn' } });
+  const child = spawn('npm', ['start', '--silent', '--', '--data-dir', dataDir, '--port', String(port)], { stdio: 'ignore', detached: true, cwd: new URL('..', import.meta.url).pathname, env: { ...process.env, LOG_LEVEL: 'warn' } });
   let servedMs = null;
   while (performance.now() - started < 30_000) {
     try {
@@ -32,8 +32,9 @@ for (let i = 0; i < runs; i++) {
     await sleep(25);
   }
   await sleep(10_000);
-  const idleRss = rssOf(child.pid);
-  child.kill('SIGTERM');
+  const serverPid = Number(readFileSync(join(dataDir, 'verity.pid'), 'utf8'));
+  const idleRss = rssOf(serverPid);
+  process.kill(-child.pid, 'SIGTERM');
   await new Promise((r) => child.on('exit', r));
   results.push({ servedMs: Math.round(servedMs), idleRssMb: Math.round(idleRss) });
 }

@@ -1,6 +1,6 @@
 import { createDeviationRequest, deviationDetail, idParams, listQuery, page, recordSummary, transitionRequest, updateDeviationRequest } from '@verity/contracts';
 import {
-  authenticateSigner, createDeviation, DomainError, deviationWorkflow, getRecord, listRecords, presentDeviation, type Services, transitionDeviation, updateDeviation, withTransaction,
+  authenticateSigner, canReadDeviation, createDeviation, DomainError, deviationWorkflow, getRecord, listRecords, presentDeviation, type Services, transitionDeviation, updateDeviation, withTransaction,
 } from '@verity/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -24,10 +24,8 @@ export async function deviationRoutes(appBase: FastifyInstance, { services }: { 
   app.get('/api/v1/deviations/:id', { schema: { tags, summary: 'A deviation with its abilities', params: idParams, response: { 200: deviationDetail } } }, async (request) => {
     const auth = requireAuth(request);
     const record = await getRecord(services.db, request.params.id, 'deviation');
-    if (!record || !auth.actor.roles.some((g) => g.siteId === record.site_id)) throw notFoundDeviation();
-    const detail = await presentDeviation(services.db, auth.actor, record, services.clock.now());
-    if (!detail.abilities.read) throw notFoundDeviation();
-    return detail;
+    if (!record || !canReadDeviation(auth.actor, record)) throw new DomainError('NOT_FOUND', 'No such deviation');
+    return presentDeviation(services.db, auth.actor, record, services.clock.now());
   });
 
   app.patch('/api/v1/deviations/:id', { schema: { tags, summary: 'Edit a deviation (current version required)', params: idParams, body: updateDeviationRequest, response: { 200: deviationDetail } } }, async (request) => {
@@ -44,5 +42,3 @@ export async function deviationRoutes(appBase: FastifyInstance, { services }: { 
     );
   });
 }
-
-const notFoundDeviation = () => new DomainError('NOT_FOUND', 'No such deviation');
