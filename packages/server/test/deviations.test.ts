@@ -325,6 +325,22 @@ describe('authority over deviations', () => {
   });
 });
 
+describe('records are never deleted', () => {
+  it('[P11-10c-1] DELETE is refused for every role, the record stays retrievable and the attempt is audited', async () => {
+    const created = await report();
+    for (const client of [qa, reporter, inspector]) {
+      const response = await client.request('DELETE', `/api/v1/deviations/${created.id}`);
+      expect(response.status).toBe(405);
+      expect(response.body.code).toBe('METHOD_NOT_ALLOWED');
+    }
+    expect((await admin.request('DELETE', `/api/v1/records/${created.id}`)).status).toBe(404);
+    await expect(world.db.query('DELETE FROM record WHERE id = $1', [created.id])).rejects.toThrow(/append-only|not allowed/);
+    expect((await qa.get(`/api/v1/deviations/${created.id}`)).body.number).toBe(created.number);
+    const refusals = (await qa.get(`/api/v1/records/${created.id}/audit-trail`)).body.items.filter((e: { action: string }) => e.action === 'record.delete_refused');
+    expect(refusals.map((e: { actorName: string }) => e.actorName)).toEqual(['Quinn Q. Approver', 'Oscar Operator', 'Ingrid Inspector']);
+  });
+});
+
 describe('links, comments and attachments', () => {
   it('links records both ways and traces them; comments and attachments are audited and content-addressed', async () => {
     const a = await report({ title: 'Root event' });

@@ -80,7 +80,7 @@ export async function signaturesOf(services: Pick<Services, 'key'>, db: Queryabl
   const rows = await db.query<SignatureRow & { version_hash: string | null; signed_content: Record<string, unknown> | null }>(
     `SELECT s.*, v.content_hash AS version_hash, v.content AS signed_content FROM signature s
        LEFT JOIN record_version v ON v.record_id = s.record_id AND v.version = s.record_version
-      WHERE s.record_id = $1 ORDER BY s.signed_at, s.id`,
+      WHERE s.record_id = $1 ORDER BY s.signed_at, s.record_version, s.id`,
     [record.id],
   );
   const currentHash = contentHash(record);

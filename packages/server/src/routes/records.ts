@@ -2,7 +2,7 @@ import {
   attachment, auditEntry, comment, createCommentRequest, createLinkRequest, idParams, link, signature, trace, versionSnapshot,
 } from '@verity/contracts';
 import {
-  addComment, attachFile, attachmentsOf, auditTrailOf, can, commentsOf, DomainError, getAttachment, getRecord, linkRecords, linksOf, lockRecord, readBlob,
+  addComment, appendAudit, attachFile, attachmentsOf, auditTrailOf, can, commentsOf, DomainError, getAttachment, getRecord, linkRecords, linksOf, lockRecord, readBlob,
   type RecordRow, type Services, signaturesOf, traceOf, versionsOf, withTransaction,
 } from '@verity/core';
 import type { Actor } from '@verity/core';
@@ -103,6 +103,18 @@ export async function recordRoutes(appBase: FastifyInstance, { services }: { ser
     const created = await withTransaction(services, auth.actor, requestContext(request), async (ctx) => attachFile(ctx, await lockRecord(ctx, record.id, record.type), { fileName, mediaType, bytes }));
     return reply.code(201).send(created);
   });
+
+  // Records are never deleted (11.10(c)): the attempt is refused and audited on the record.
+  for (const url of ['/api/v1/records/:id', '/api/v1/deviations/:id']) {
+    app.delete(url, { schema: { tags, summary: 'Refused: records are never deleted (cancel or void them with a reason)', params: idParams } }, async (request) => {
+      const auth = requireAuth(request);
+      const record = await readable(services, auth.actor, request.params.id);
+      await withTransaction(services, auth.actor, requestContext(request), (ctx) =>
+        appendAudit(ctx, { entityType: record.type, entityId: record.id, action: 'record.delete_refused', reason: 'Records are never deleted' }),
+      );
+      throw new DomainError('METHOD_NOT_ALLOWED', `${record.number} cannot be deleted: quality records are kept for their whole retention period. Cancel it with a reason instead.`);
+    });
+  }
 
   app.get('/api/v1/attachments/:id/content', { schema: { tags, summary: 'Download the original bytes of an attachment', params: idParams } }, async (request, reply) => {
     const auth = requireAuth(request);
