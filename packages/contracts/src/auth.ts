@@ -57,6 +57,11 @@ export const createUserRequest = z.object({
   roles: z.array(roleGrant).max(50).default([]),
 });
 
+/** Name and e-mail corrections (e.g. a change of name); past signatures keep the name printed then. */
+export const updateUserRequest = z
+  .object({ fullName: text(200).optional(), email: z.email().max(320).nullable().optional(), reason: text(500) })
+  .strict();
+
 export const userSummary = z.object({
   id: uuid,
   username: z.string(),

@@ -188,3 +188,12 @@ export const reasonText = text(2000);
 
 export const notification = z.object({ id: uuid, recordId: uuid.nullable(), message: z.string(), createdAt: isoDateTime, read: z.boolean() });
 export type Notification = z.infer<typeof notification>;
+
+export const auditQuery = z.object({
+  actorId: uuid.optional(),
+  from: isoDateTime.optional(),
+  to: isoDateTime.optional(),
+  afterSeq: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  format: z.enum(['json', 'csv']).default('json'),
+});

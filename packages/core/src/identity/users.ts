@@ -195,6 +195,18 @@ export async function setRoles(ctx: Ctx, userId: string, roles: { role: string; 
   return toSummary(ctx.tx, row);
 }
 
+/** Corrects a user's printed name or e-mail; signatures already given keep the name captured at signing (11.50(b)). */
+export async function updateUser(ctx: Ctx, userId: string, input: { fullName?: string; email?: string | null; reason: string }): Promise<UserSummary> {
+  const row = await managedUser(ctx, userId);
+  const changes = [];
+  if (input.fullName !== undefined && input.fullName !== row.full_name) changes.push({ field: 'fullName', old: row.full_name, new: input.fullName });
+  if (input.email !== undefined && input.email !== row.email) changes.push({ field: 'email', old: row.email, new: input.email });
+  if (changes.length === 0) throw new DomainError('VALIDATION_FAILED', 'Nothing was changed', [{ path: 'fullName', message: 'no field differs from the current values' }]);
+  await ctx.tx.query('UPDATE app_user SET full_name = $2, email = $3, version = version + 1 WHERE id = $1', [userId, input.fullName ?? row.full_name, input.email === undefined ? row.email : input.email]);
+  await appendAudit(ctx, { entityType: 'user', entityId: userId, action: 'user.updated', reason: input.reason, changes });
+  return toSummary(ctx.tx, (await findUser(ctx.tx, userId)) as UserRow);
+}
+
 /**
  * The signed-in user changes their own password (policy and history apply); the caller has checked
  * the current password (checkCurrentPassword). Every other session of the user ends.

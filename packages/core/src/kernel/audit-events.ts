@@ -13,6 +13,7 @@ export const auditActions = {
   'record.delete_refused': 'An attempt to delete a record was refused',
   'user.created': 'A user account was created',
   'user.roles_changed': 'The roles of a user were changed',
+  'user.updated': 'The name or e-mail of a user was corrected',
   'user.deactivated': 'A user was deactivated; sessions and tokens revoked',
   'user.password_reset': 'An administrator issued a temporary password',
   'user.password_changed': 'A user changed their password',

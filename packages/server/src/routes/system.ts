@@ -1,5 +1,5 @@
-import { notification, searchHit, task, verifyResult } from '@verity/contracts';
-import { can, DomainError, searchRecords, type Services, tasksOf, verifyIntegrity, workflows } from '@verity/core';
+import { auditQuery, notification, searchHit, task, verifyResult } from '@verity/contracts';
+import { can, DomainError, searchAudit, searchRecords, type Services, tasksOf, verifyIntegrity, workflows } from '@verity/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
@@ -59,6 +59,22 @@ export async function systemRoutes(appBase: FastifyInstance, { services, version
     const auth = requireAuth(request);
     await services.db.query('UPDATE notification SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL', [auth.user.id, services.clock.now()]);
     return reply.code(204).send(null);
+  });
+
+  app.get('/api/v1/audit-trail', { schema: { tags: ['system'], summary: 'Export audit entries filtered by user and time range (JSON or CSV), in sequence order', querystring: auditQuery } }, async (request, reply) => {
+    const auth = requireAuth(request);
+    if (!can(auth.actor, 'audit:read')) throw new DomainError('FORBIDDEN', 'You may not read the audit trail of the whole system');
+    const { actorId, from, to, afterSeq, limit, format } = request.query;
+    const items = await searchAudit(services.db, { actorId, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined, afterSeq, limit });
+    const nextAfterSeq = items.length === limit ? items[items.length - 1].seq : null;
+    if (format === 'json') return { items, nextAfterSeq };
+    const cell = (value: unknown) => {
+      const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+      return /[",\n\r]/.test(text) || /^[=+\-@]/.test(text) ? `"${(/^[=+\-@]/.test(text) ? `'${text}` : text).replaceAll('"', '""')}"` : text;
+    };
+    const header = ['seq', 'at', 'entityType', 'entityId', 'entitySeq', 'action', 'actorId', 'actorName', 'reason', 'changes', 'hash'];
+    const lines = items.map((e) => [e.seq, e.at, e.entityType, e.entityId, e.entitySeq, e.action, e.actorId, e.actorName, e.reason, e.changes, e.hash].map(cell).join(','));
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="audit-trail.csv"').send([header.join(','), ...lines].join('\r\n'));
   });
 
   app.post('/api/v1/audit-trail/verify', { schema: { tags: ['system'], summary: 'Verify audit trail, record hashes and signature seals', response: { 200: verifyResult } } }, async (request) => {

@@ -1,5 +1,5 @@
-import { createUserRequest, idParams, reasonRequest, setRolesRequest, site, temporaryPassword, userSummary } from '@verity/contracts';
-import { createSite, createUser, deactivateUser, DomainError, listSites, listUsers, resetPassword, type Services, setRoles, unlockUser, withTransaction } from '@verity/core';
+import { createUserRequest, idParams, reasonRequest, setRolesRequest, site, temporaryPassword, updateUserRequest, userSummary } from '@verity/contracts';
+import { createSite, createUser, deactivateUser, DomainError, listSites, listUsers, resetPassword, type Services, setRoles, unlockUser, updateUser, withTransaction } from '@verity/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -18,6 +18,10 @@ export async function userRoutes(appBase: FastifyInstance, { services }: { servi
     const created = await tx(request, (ctx) => createUser(ctx, request.body));
     return reply.code(201).send({ user: created.user, temporaryPassword: created.temporaryPassword as string, expiresAt: (created.expiresAt as Date).toISOString() });
   });
+
+  app.patch('/api/v1/users/:id', { schema: { tags, summary: 'Correct the printed name or e-mail of a user', params: idParams, body: updateUserRequest, response: { 200: userSummary } } }, async (request) =>
+    tx(request, (ctx) => updateUser(ctx, request.params.id, request.body)),
+  );
 
   app.post('/api/v1/users/:id/deactivate', { schema: { tags, summary: 'Deactivate a user (revokes sessions and tokens)', params: idParams, body: reasonRequest, response: { 200: userSummary } } }, async (request) =>
     tx(request, (ctx) => deactivateUser(ctx, request.params.id, request.body.reason)),
