@@ -22,7 +22,7 @@ async function signInAs(page: Page, user: string, secret: string, totp?: () => s
   await page.getByLabel(/^Password/).fill(secret);
   if (totp) {
     await page.getByRole('button', { name: 'I use an authenticator app' }).click();
-    await page.getByLabel('Authenticator code').fill(totp());
+    await page.getByRole('textbox', { name: 'Authenticator code' }).fill(totp());
   }
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
@@ -128,7 +128,7 @@ test('[P11-200a1-1] the user enrols an authenticator (TOTP); from then on sign-i
   // Password alone is no longer enough: the page asks for the code and puts the cursor there.
   await signInAs(page, username, ownPassword);
   await expect(page.getByTestId('login-error')).toContainText('Enter your authenticator code');
-  const code = page.getByLabel('Authenticator code');
+  const code = page.getByRole('textbox', { name: 'Authenticator code' });
   await expect(code).toBeFocused();
   await shot(page, '24-sign-in-asks-for-code');
   await code.fill(freshCode());
@@ -158,7 +158,9 @@ test('[P11-10g-1] an API token is shown once, with its scopes, and works as a be
 
   const read = await request.get('/api/v1/deviations?limit=1', { headers: { Authorization: `Bearer ${token}` } });
   expect(read.status()).toBe(200);
-  const write = await request.post('/api/v1/deviations', { headers: { Authorization: `Bearer ${token}` }, data: { title: 'x' } });
+  // A valid report the user's operator role would allow: refused because the token has no write scope.
+  const report = { title: 'Reported through a read-only token', siteCode: 'BER', description: 'Must be refused.', occurredAt: new Date().toISOString() };
+  const write = await request.post('/api/v1/deviations', { headers: { Authorization: `Bearer ${token}` }, data: report });
   expect(write.status()).toBe(403);
 });
 

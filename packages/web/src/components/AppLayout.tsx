@@ -80,13 +80,13 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
   return (
     <AppShell
       header={{ height: 56 }}
-      navbar={{ width: 232, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      navbar={{ width: 232, breakpoint: 'md', collapsed: { mobile: !opened } }}
       padding="md"
       styles={{ main: { background: 'var(--mantine-color-gray-0)' } }}
     >
       <AppShell.Header>
         <Group h="100%" px="md" gap="md" wrap="nowrap">
-          <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+          <Burger opened={opened} onClick={toggle} hiddenFrom="md" size="sm" aria-label="Toggle navigation" />
           <a {...linkProps('/')} style={{ textDecoration: 'none', color: 'inherit' }}>
             <Group gap={6} wrap="nowrap">
               <Box w={22} h={22} bg="teal.7" style={{ borderRadius: 5 }} aria-hidden />

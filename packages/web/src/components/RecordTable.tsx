@@ -1,5 +1,5 @@
 import { Anchor, Badge, Button, Checkbox, Group, Paper, Select, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { endpoints, type ListParams, type Page, type RecordSummary } from '../endpoints';
@@ -38,6 +38,8 @@ function SortHeader({ field, label, sort, onSort }: { field: SortField; label: s
  * (so back and bookmarks work), cursor paging with "Load more".
  */
 export function RecordTable({ cacheKey, fetchPage, statuses, hrefFor, noun, pageSize = 50 }: RecordTableProps) {
+  // Below 75em (tablets) the site (part of the number), owner (under the title) and last change columns give way.
+  const wide = useMediaQuery('(min-width: 75em)', true, { getInitialValueInEffect: false });
   const location = useLocation();
   const params = location.search;
   const status = params.get('status') ?? '';
@@ -125,17 +127,17 @@ export function RecordTable({ cacheKey, fetchPage, statuses, hrefFor, noun, page
       ) : rows.length === 0 ? (
         <Empty>{filtered ? `No ${noun} match these filters.` : `No ${noun} yet.`}</Empty>
       ) : (
-        <Table.ScrollContainer minWidth={860}>
+        <Table.ScrollContainer minWidth={wide ? 860 : 560}>
           <Table striped highlightOnHover verticalSpacing={6} horizontalSpacing="sm" fz="sm" aria-label={noun}>
             <Table.Thead>
               <Table.Tr>
                 <SortHeader field="number" label="Number" sort={sort} onSort={(s) => update({ sort: s })} />
                 <Table.Th>Title</Table.Th>
                 <Table.Th>Status</Table.Th>
-                <Table.Th>Site</Table.Th>
-                <Table.Th>Owner</Table.Th>
+                {wide && <Table.Th>Site</Table.Th>}
+                {wide && <Table.Th>Owner</Table.Th>}
                 <SortHeader field="dueDate" label="Due" sort={sort} onSort={(s) => update({ sort: s })} />
-                <SortHeader field="updatedAt" label="Updated" sort={sort} onSort={(s) => update({ sort: s })} />
+                {wide && <SortHeader field="updatedAt" label="Updated" sort={sort} onSort={(s) => update({ sort: s })} />}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -146,18 +148,27 @@ export function RecordTable({ cacheKey, fetchPage, statuses, hrefFor, noun, page
                       {record.number}
                     </Anchor>
                   </Table.Td>
-                  <Table.Td>{record.title}</Table.Td>
+                  <Table.Td style={{ minWidth: 200 }}>
+                    {record.title}
+                    {!wide && (
+                      <Text size="xs" c="dimmed">
+                        {record.ownerName}
+                      </Text>
+                    )}
+                  </Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <StatusBadge status={record.status} label={record.statusLabel} />
                   </Table.Td>
-                  <Table.Td>{record.siteCode}</Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{record.ownerName}</Table.Td>
+                  {wide && <Table.Td>{record.siteCode}</Table.Td>}
+                  {wide && <Table.Td style={{ whiteSpace: 'nowrap' }}>{record.ownerName}</Table.Td>}
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <DueDate dueDate={record.dueDate} overdue={record.overdue} />
+                    <DueDate dueDate={record.dueDate} overdue={record.overdue} wrap={!wide} />
                   </Table.Td>
-                  <Table.Td>
-                    <DateTime iso={record.updatedAt} />
-                  </Table.Td>
+                  {wide && (
+                    <Table.Td>
+                      <DateTime iso={record.updatedAt} />
+                    </Table.Td>
+                  )}
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -182,10 +193,10 @@ export function RecordTable({ cacheKey, fetchPage, statuses, hrefFor, noun, page
 }
 
 /** A due date, red with an "Overdue" badge when past. */
-export function DueDate({ dueDate, overdue }: { dueDate: string | null; overdue: boolean }) {
+export function DueDate({ dueDate, overdue, wrap = false }: { dueDate: string | null; overdue: boolean; wrap?: boolean }) {
   if (!dueDate) return <Text span c="dimmed" fz="sm">—</Text>;
   return (
-    <Group gap={6} wrap="nowrap">
+    <Group gap={wrap ? 2 : 6} wrap={wrap ? 'wrap' : 'nowrap'}>
       <Text span fz="sm" c={overdue ? 'red.7' : undefined} fw={overdue ? 600 : undefined}>
         {formatDate(dueDate)}
       </Text>

@@ -255,7 +255,7 @@ function TwoFactorSection({ me }: { me: Me }) {
                 value={code}
                 onChange={(e) => setCode(e.currentTarget.value.replace(/\D/g, ''))}
                 error={codeError}
-                w={260}
+                w={300}
                 styles={{ input: { letterSpacing: 4, fontFamily: 'var(--mantine-font-family-monospace)' } }}
               />
             </Group>
@@ -293,7 +293,7 @@ function ApiTokenModal({ token, onClose }: { token: ApiTokenCreated; onClose: ()
     <Modal opened onClose={onClose} title={<Text fw={650}>API token “{token.name}”</Text>} closeOnClickOutside={false} size="lg">
       <Stack gap="sm">
         <Alert color="yellow" title="Copy the token now: it will not be shown again">
-          Verity keeps only a fingerprint of it. Whoever has the token can act as you ({token.scopes.join(' and ')}) until {formatLocal(token.expiresAt)}.
+          Verity keeps only a fingerprint of it. Whoever has the token can act as you with the {token.scopes.join(' and ')} scope{token.scopes.length > 1 ? 's' : ''} until {formatLocal(token.expiresAt)}.
           Store it in a password manager or your integration's secret store, not in a file or e-mail.
         </Alert>
         <Copyable value={token.token} label="API token" testId="api-token" />

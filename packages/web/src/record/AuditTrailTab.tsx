@@ -1,5 +1,7 @@
 import { Box, Code, Table, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
+import { Fragment } from 'react';
 import { Empty, Loading, QueryError } from '../components/common';
 import { endpoints, type AuditEntry } from '../endpoints';
 import { displayValue, formatLocal, formatUtc, humanize } from '../format';
@@ -37,6 +39,7 @@ function Changes({ entry, labels }: { entry: AuditEntry; labels: Map<string, str
 
 /** The record's audit trail: who did what, when (local and UTC), why, with old and new values. */
 export function AuditTrailTab({ recordId, fields }: { recordId: string; fields: FieldDef[] }) {
+  const wide = useMediaQuery('(min-width: 75em)', true, { getInitialValueInEffect: false });
   const trail = useQuery({ queryKey: ['record', recordId, 'audit-trail'], queryFn: () => endpoints.auditTrail(recordId) });
   const labels = new Map(fields.map((f) => [f.name, f.label]));
   if (trail.isPending) return <Loading />;
@@ -44,21 +47,22 @@ export function AuditTrailTab({ recordId, fields }: { recordId: string; fields: 
   const entries = trail.data.items;
   if (!entries.length) return <Empty>No audit entries.</Empty>;
   return (
-    <Table.ScrollContainer minWidth={960}>
-      <Table verticalSpacing={6} fz="sm" striped aria-label="Audit trail" data-testid="audit-trail">
+    <Table.ScrollContainer minWidth={wide ? 900 : 520}>
+      <Table verticalSpacing={6} fz="sm" striped={wide} aria-label="Audit trail" data-testid="audit-trail">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th w={60}>#</Table.Th>
-            <Table.Th w={190}>When</Table.Th>
-            <Table.Th w={150}>Who</Table.Th>
-            <Table.Th w={150}>Action</Table.Th>
-            <Table.Th miw={280}>Changes (old → new)</Table.Th>
-            <Table.Th w={200}>Reason</Table.Th>
+            <Table.Th w={50}>#</Table.Th>
+            <Table.Th w={185}>When</Table.Th>
+            <Table.Th w={wide ? 140 : undefined}>Who</Table.Th>
+            <Table.Th w={wide ? 140 : undefined}>Action</Table.Th>
+            {wide && <Table.Th miw={260}>Changes (old → new)</Table.Th>}
+            {wide && <Table.Th w={180}>Reason</Table.Th>}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {entries.map((entry) => (
-            <Table.Tr key={entry.seq} style={{ verticalAlign: 'top' }}>
+            <Fragment key={entry.seq}>
+              <Table.Tr style={{ verticalAlign: 'top', borderBottom: wide ? undefined : 'none' }}>
               <Table.Td>
                 <Text size="sm" c="dimmed" title={`Global sequence ${entry.seq}; hash ${entry.hash}`}>
                   {entry.entitySeq}
@@ -79,11 +83,31 @@ export function AuditTrailTab({ recordId, fields }: { recordId: string; fields: 
                   {entry.action}
                 </Code>
               </Table.Td>
-              <Table.Td>
-                <Changes entry={entry} labels={labels} />
-              </Table.Td>
-              <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{entry.reason ?? <Text span c="dimmed" size="sm">—</Text>}</Table.Td>
+              {wide && (
+                <Table.Td>
+                  <Changes entry={entry} labels={labels} />
+                </Table.Td>
+              )}
+              {wide && <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{entry.reason ?? <Text span c="dimmed" size="sm">—</Text>}</Table.Td>}
             </Table.Tr>
+              {!wide && (
+                // Narrow screens: the changes and the reason get the full width under their entry.
+                <Table.Tr style={{ verticalAlign: 'top' }}>
+                  <Table.Td />
+                  <Table.Td colSpan={3} pt={0}>
+                    <Changes entry={entry} labels={labels} />
+                    {entry.reason && (
+                      <Text size="sm" mt={4} style={{ whiteSpace: 'pre-wrap' }}>
+                        <Text span fw={600} size="sm">
+                          Reason:{' '}
+                        </Text>
+                        {entry.reason}
+                      </Text>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Fragment>
           ))}
         </Table.Tbody>
       </Table>

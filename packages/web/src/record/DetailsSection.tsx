@@ -65,7 +65,7 @@ export function DetailsSection<T extends RecordDetail>({ record, config, onReloa
         <EditForm record={record} config={config} onDone={() => setEditing(false)} onReload={onReload} />
       ) : (
         <Stack gap="sm">
-          <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} spacing="md" verticalSpacing="sm">
+          <SimpleGrid cols={{ base: 1, xs: 2, xl: 3 }} spacing="md" verticalSpacing="sm">
             {fields
               .filter((def) => !wide.has(def.kind))
               .map((def) => (

@@ -128,10 +128,10 @@ export function RecordPage<T extends RecordDetail>({
       </Paper>
 
       <Grid gap="md">
-        <Grid.Col span={{ base: 12, md: 8 }}>
+        <Grid.Col span={{ base: 12, lg: 8 }}>
           <DetailsSection record={record} config={config} onReload={onReload} />
         </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 4 }}>
+        <Grid.Col span={{ base: 12, lg: 4 }}>
           <Stack gap="md">
             <Paper component="section" withBorder p="md" radius="md" aria-label="Workflow actions">
               <Title order={4} mb="sm">
