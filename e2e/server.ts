@@ -72,7 +72,8 @@ export async function startServer(dataDir: string, timeoutMs = 90_000): Promise<
   const child = spawn(process.execPath, [cli, 'start', '--data-dir', dataDir, '--port', String(port)], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production' },
+    // Many browser sign-ins from one address in a few minutes: raise the per-address sign-in limit.
+    env: { ...process.env, NODE_ENV: 'production', VERITY_LOGIN_RATE_LIMIT: '1000' },
   });
   let out = '';
   child.stdout?.on('data', (chunk: Buffer) => {

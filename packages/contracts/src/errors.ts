@@ -8,6 +8,7 @@ export const errorCatalogue = {
   INVALID_CREDENTIALS: { status: 401, title: 'User name or password is wrong' },
   ACCOUNT_LOCKED: { status: 423, title: 'The account is locked' },
   ACCOUNT_INACTIVE: { status: 401, title: 'The account is deactivated' },
+  TOTP_REQUIRED: { status: 401, title: 'The authenticator code is missing or wrong' },
   TEMPORARY_PASSWORD_EXPIRED: { status: 401, title: 'The temporary password has expired' },
   PASSWORD_CHANGE_REQUIRED: { status: 403, title: 'The password must be changed first' },
   PASSWORD_POLICY: { status: 422, title: 'The password does not meet the policy' },

@@ -20,6 +20,8 @@ export const settingsSchema = z.object({
   VERITY_PASSWORD_MAX_AGE_DAYS: intFrom(90, 1, 3650).describe('Days after which a password must be changed'),
   VERITY_TEMP_PASSWORD_HOURS: intFrom(24, 1, 72).describe('Validity of a temporary password issued by an administrator'),
   VERITY_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto').describe('Secure flag on the session cookie (auto: when the request came over TLS)'),
+  VERITY_TRUST_PROXY: z.enum(['true', 'false']).default('false').describe('Take the client address from X-Forwarded-For (only behind a trusted reverse proxy)'),
+  VERITY_LOGIN_RATE_LIMIT: intFrom(20, 1, 100000).describe('Sign-in and setup attempts per minute per client address'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
 });
 

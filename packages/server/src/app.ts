@@ -28,6 +28,10 @@ export interface AppOptions {
   version?: { version: string; commit: string };
   /** Serve the built web app from packages/web/dist (on by default when it exists). */
   serveWeb?: boolean;
+  /** Trust X-Forwarded-For for the client address: only behind a reverse proxy that sets it. */
+  trustProxy?: boolean;
+  /** Sign-in and setup attempts per minute per client address. */
+  loginRateLimit?: number;
 }
 
 /** Builds the HTTP application: every route is a thin shell over a core command. */
@@ -35,7 +39,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: options.logLevel ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'] },
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: options.trustProxy ?? false,
     genReqId: () => crypto.randomUUID(),
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -73,7 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerAuthentication(app, options.services);
   registerAuthenticationGate(app);
   const setupToken = { value: options.setupToken ?? null };
-  await app.register(authRoutes, { services: options.services, cookieSecure: options.cookieSecure ?? 'auto', setupToken });
+  await app.register(authRoutes, { services: options.services, cookieSecure: options.cookieSecure ?? 'auto', setupToken, loginRateLimit: options.loginRateLimit ?? 20 });
   await app.register(deviationRoutes, { services: options.services });
   await app.register(recordRoutes, { services: options.services });
   await app.register(userRoutes, { services: options.services });

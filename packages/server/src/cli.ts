@@ -107,7 +107,15 @@ async function start(): Promise<void> {
   const services = opened.services;
   const [{ n }] = await services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM app_user');
   const setupToken = n === 0 ? randomBytes(18).toString('base64url') : null;
-  const app = await buildApp({ services, logLevel: settings.LOG_LEVEL, cookieSecure: settings.VERITY_COOKIE_SECURE, setupToken, version: versionInfo() });
+  const app = await buildApp({
+    services,
+    logLevel: settings.LOG_LEVEL,
+    cookieSecure: settings.VERITY_COOKIE_SECURE,
+    setupToken,
+    version: versionInfo(),
+    trustProxy: settings.VERITY_TRUST_PROXY === 'true',
+    loginRateLimit: settings.VERITY_LOGIN_RATE_LIMIT,
+  });
   await app.listen({ port: settings.PORT, host: settings.HOST });
   const url = `http://${settings.HOST === '0.0.0.0' ? 'localhost' : settings.HOST}:${settings.PORT}`;
   console.log(`\nVerity is running at ${url} (${settings.DATABASE_URL ? 'PostgreSQL' : `embedded database in ${dataDirOf(settings)}`}), ready in ${Math.round(performance.now() - startedAt)} ms`);

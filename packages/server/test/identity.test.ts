@@ -537,7 +537,7 @@ describe('sessions and access', () => {
     // bare '*'). Anything else found in the route table fails.
     const undocumented = routeTable().filter(({ method, url }) => method !== 'HEAD' && !routes.includes(`${method} ${url.replace(':id', '{id}')}`));
     for (const { method, url } of undocumented) {
-      const known = url.startsWith('/api/docs') || ['/api/openapi.json', '/healthz', '/readyz', '/metrics'].includes(url) || (['PUT', 'PATCH', 'DELETE'].includes(method) && ['*', '/api/v1/audit-trail/*', '/api/v1/records/:id/signatures'].includes(url));
+      const known = url.startsWith('/api/docs') || ['/api/openapi.json', '/healthz', '/readyz', '/metrics'].includes(url) || (['PUT', 'PATCH', 'DELETE'].includes(method) && ['*', '/api/v1/audit-trail/*', '/api/v1/audit-trail*', '/api/v1/records/:id/signatures'].includes(url));
       expect(known, `undocumented route ${method} ${url}`).toBe(true);
     }
     for (const method of ['PUT', 'PATCH', 'DELETE']) {
@@ -634,18 +634,28 @@ describe('second factor and API tokens', () => {
     expect((await session.post('/api/v1/auth/totp')).status).toBe(409); // no silent re-enrolment
     const withoutCode = await login(user.username, PASSWORD);
     expect(withoutCode.status).toBe(401);
-    expect(withoutCode.body.errors).toEqual([{ path: 'totp', message: 'missing or wrong' }]);
+    expect(withoutCode.body.code).toBe('TOTP_REQUIRED');
+    expect(withoutCode.body.errors).toEqual([{ path: 'totp', message: 'is required' }]);
     expect(withoutCode.client).toBeUndefined();
     const badCode = await login(user.username, PASSWORD, totpCode(secret, world.clock.now(), 3));
     expect(badCode.status).toBe(401);
     expect(badCode.body.errors[0].path).toBe('totp');
     // A right code with a wrong password does not help.
     expect((await login(user.username, 'Not-the-password-1', totpCode(secret, world.clock.now()))).status).toBe(401);
+    // The code used to confirm the enrolment is spent: the next 30-second step brings a new one.
+    expect((await login(user.username, PASSWORD, totpCode(secret, world.clock.now()))).status).toBe(401);
+    world.clock.advance(30_000);
     const good = await login(user.username, PASSWORD, totpCode(secret, world.clock.now()));
     expect(good.status).toBe(200);
     expect(good.body.totpEnabled).toBe(true);
-    // The missing and wrong codes were counted as failures (then reset by the success).
-    expect((await auditOf(user.id)).filter((e) => e.action === 'auth.login_failed').map((e) => e.reason)).toEqual(['authenticator code missing', 'wrong authenticator code', 'wrong password']);
+    // A code works once: replaying it in the same step is refused.
+    const replay = await login(user.username, PASSWORD, totpCode(secret, world.clock.now()));
+    expect(replay.status).toBe(401);
+    expect(replay.body.errors[0]).toEqual({ path: 'totp', message: 'wrong or already used' });
+    // The missing, wrong and replayed codes were counted as failures (the success in between reset the count).
+    expect((await auditOf(user.id)).filter((e) => e.action === 'auth.login_failed').map((e) => e.reason)).toEqual([
+      'authenticator code missing', 'wrong or reused authenticator code', 'wrong password', 'wrong or reused authenticator code', 'wrong or reused authenticator code',
+    ]);
   });
 
   it('[P11-10g-1] a read-scoped API token reads but cannot write; tokens are stored only hashed', async () => {

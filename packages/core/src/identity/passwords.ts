@@ -30,7 +30,7 @@ export function decoyVerify(password: string): Promise<boolean> {
 const common = new Set(['password1234', '123456789012', 'qwertyuiopas', 'passwordpassword', 'welcome12345', 'letmein12345']);
 
 /** Checks a new password against the policy (length, content, history); throws PASSWORD_POLICY. */
-export async function checkPasswordPolicy(db: Queryable, settings: SecuritySettings, user: { id: string | null; username: string }, password: string): Promise<void> {
+export async function checkPasswordPolicy(db: Queryable, settings: SecuritySettings, user: { id: string | null; username: string }, password: string, field = 'newPassword'): Promise<void> {
   const problems: string[] = [];
   if (password.length < settings.passwordMinLength) problems.push(`must be at least ${settings.passwordMinLength} characters`);
   if (password.toLowerCase().includes(user.username.toLowerCase())) problems.push('must not contain the user name');
@@ -48,7 +48,7 @@ export async function checkPasswordPolicy(db: Queryable, settings: SecuritySetti
     }
   }
   if (problems.length > 0) {
-    throw new DomainError('PASSWORD_POLICY', `The password ${problems.join('; ')}`, problems.map((message) => ({ path: 'newPassword', message })));
+    throw new DomainError('PASSWORD_POLICY', `The password ${problems.join('; ')}`, problems.map((message) => ({ path: field, message })));
   }
 }
 

@@ -8,7 +8,7 @@ import { sha256 } from '../kernel/canonical.js';
 import { emit } from '../kernel/outbox.js';
 import { permissionsOf } from './access.js';
 import { decoyVerify, verifyPassword } from './passwords.js';
-import { verifyTotp } from './totp.js';
+import { matchTotp } from './totp.js';
 import { findUser, findUserByName, rolesOf, type UserRow } from './users.js';
 
 export interface SessionRow {
@@ -76,13 +76,16 @@ async function checkCredentials(services: Services, request: RequestContext, inp
   const now = services.clock.now();
   const passwordOk = await verifyPassword(user.password_hash, input.password);
   // A password change happens inside a session that already passed the second factor.
-  const totpOk = channel === 'password-change' || !user.totp_enabled || (input.totp !== undefined && user.totp_secret !== null && verifyTotp(user.totp_secret, input.totp, now));
+  const totpStep = channel === 'password-change' || !user.totp_enabled || !input.totp || !user.totp_secret ? null : matchTotp(user.totp_secret, input.totp, now, user.totp_last_step);
+  const totpOk = channel === 'password-change' || !user.totp_enabled || totpStep !== null;
   if (!passwordOk || !totpOk) {
-    const why = !passwordOk ? 'wrong password' : input.totp ? 'wrong authenticator code' : 'authenticator code missing';
+    const why = !passwordOk ? 'wrong password' : input.totp ? 'wrong or reused authenticator code' : 'authenticator code missing';
     const locked = await recordFailure(services, request, user, channel, why);
     if (locked) throw new DomainError('ACCOUNT_LOCKED', 'This account is locked after repeated failed attempts; ask an administrator to unlock it');
-    throw new DomainError('INVALID_CREDENTIALS', passwordOk ? 'The authenticator (TOTP) code is missing or wrong' : 'User name or password is wrong', passwordOk ? [{ path: 'totp', message: 'missing or wrong' }] : []);
+    if (!passwordOk) throw new DomainError('INVALID_CREDENTIALS', 'User name or password is wrong');
+    throw new DomainError('TOTP_REQUIRED', input.totp ? 'The authenticator code is wrong or was already used' : 'Enter the 6-digit code from your authenticator app', [{ path: 'totp', message: input.totp ? 'wrong or already used' : 'is required' }]);
   }
+  if (totpStep !== null) await services.db.query('UPDATE app_user SET totp_last_step = $2 WHERE id = $1', [user.id, totpStep]);
   if (user.must_change_password && user.temp_password_expires_at && user.temp_password_expires_at < now) {
     await refuse('TEMPORARY_PASSWORD_EXPIRED', 'The temporary password has expired; ask an administrator for a new one');
   }
@@ -194,7 +197,7 @@ export async function authenticateSigner(services: Services, request: RequestCon
   try {
     await checkCredentials(services, request, { username: fresh.username, password: input.password, totp: input.totp }, 'signature');
   } catch (error) {
-    if (error instanceof DomainError && error.code === 'INVALID_CREDENTIALS') {
+    if (error instanceof DomainError && (error.code === 'INVALID_CREDENTIALS' || error.code === 'TOTP_REQUIRED')) {
       throw new DomainError('SIGNATURE_FAILED', error.message, error.errors.length ? error.errors.map((e) => ({ ...e, path: `signature.${e.path}` })) : [{ path: 'signature.password', message: 'is wrong' }]);
     }
     throw error;

@@ -50,7 +50,20 @@ export function totpCode(secret: string, at: Date, stepOffset = 0): string {
   return String(binary % 1_000_000).padStart(6, '0');
 }
 
-/** Accepts the code of the current step or one step either side (clock drift). */
+/**
+ * The time step of a valid code (the current step or one either side, for clock drift), or null.
+ * Steps at or before `usedStep` are refused: a code works once.
+ */
+export function matchTotp(secret: string, code: string, at: Date, usedStep: number | null = null): number | null {
+  const current = Math.floor(at.getTime() / 30000);
+  for (const offset of [-1, 0, 1]) {
+    const step = current + offset;
+    if ((usedStep === null || step > usedStep) && totpCode(secret, at, offset) === code) return step;
+  }
+  return null;
+}
+
+/** Whether a code is valid now (ignoring replay; see matchTotp). */
 export function verifyTotp(secret: string, code: string, at: Date): boolean {
-  return [-1, 0, 1].some((offset) => totpCode(secret, at, offset) === code);
+  return matchTotp(secret, code, at) !== null;
 }

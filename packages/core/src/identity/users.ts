@@ -22,6 +22,7 @@ export interface UserRow {
   active: boolean;
   totp_secret: string | null;
   totp_enabled: boolean;
+  totp_last_step: number | null;
   last_login_at: Date | null;
   created_at: Date;
 }
@@ -102,7 +103,7 @@ export async function createUser(ctx: Ctx, input: NewUser, options: { bypassPerm
   const id = randomUUID();
   const grants = await resolveGrants(ctx.tx, input.roles);
   const password = input.password ?? temporaryPassword();
-  if (input.password) await checkPasswordPolicy(ctx.tx, ctx.services.settings, { id: null, username: input.username }, input.password);
+  if (input.password) await checkPasswordPolicy(ctx.tx, ctx.services.settings, { id: null, username: input.username }, input.password, 'password');
   const passwordHash = await hashPassword(password);
   const expiresAt = input.password ? null : new Date(ctx.now.getTime() + ctx.services.settings.temporaryPasswordHours * 3600_000);
   try {
@@ -161,6 +162,7 @@ async function revokeCredentials(ctx: Ctx, userId: string): Promise<void> {
 export async function resetPassword(ctx: Ctx, userId: string, reason: string): Promise<{ user: UserSummary; temporaryPassword: string; expiresAt: Date }> {
   const row = await managedUser(ctx, userId);
   if (row.id === ctx.actor.id) throw new DomainError('VALIDATION_FAILED', 'Change your own password from your profile', [{ path: 'id', message: 'is you' }]);
+  if (!row.active) throw new DomainError('VALIDATION_FAILED', 'This user is deactivated; deactivated accounts get no new credentials', [{ path: 'id', message: 'is deactivated' }]);
   const password = temporaryPassword();
   const expiresAt = new Date(ctx.now.getTime() + ctx.services.settings.temporaryPasswordHours * 3600_000);
   await ctx.tx.query(
@@ -169,7 +171,9 @@ export async function resetPassword(ctx: Ctx, userId: string, reason: string): P
     [userId, await hashPassword(password), ctx.now, expiresAt],
   );
   await revokeCredentials(ctx, userId);
-  await appendAudit(ctx, { entityType: 'user', entityId: userId, action: 'user.password_reset', reason, changes: [{ field: 'mustChangePassword', old: row.must_change_password, new: true }] });
+  const changes = [{ field: 'mustChangePassword', old: row.must_change_password, new: true }];
+  if (row.locked_at) changes.push({ field: 'locked', old: true, new: false });
+  await appendAudit(ctx, { entityType: 'user', entityId: userId, action: 'user.password_reset', reason, changes });
   return { user: await toSummary(ctx.tx, (await findUser(ctx.tx, userId)) as UserRow), temporaryPassword: password, expiresAt };
 }
 

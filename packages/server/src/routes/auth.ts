@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { apiTokenCreated, apiTokenRequest, changePasswordRequest, loginRequest, me, setupRequest, totpConfirm, totpEnrolment } from '@verity/contracts';
 import {
   appendAudit, authenticateSession, changePassword, checkCurrentPassword, createApiToken, createSite, createUser, DomainError, findUser, login, logout, meOf, newTotpSecret, type Services,
-  systemActor, verifyTotp, withTransaction,
+  systemActor, matchTotp, withTransaction,
 } from '@verity/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -25,12 +25,13 @@ export interface AuthRouteOptions {
   cookieSecure: 'auto' | 'true' | 'false';
   /** One-time setup token printed at start while no user exists; null once set up. */
   setupToken: { value: string | null };
+  loginRateLimit: number;
 }
 
-export async function authRoutes(appBase: FastifyInstance, { services, cookieSecure, setupToken }: AuthRouteOptions) {
+export async function authRoutes(appBase: FastifyInstance, { services, cookieSecure, setupToken, loginRateLimit }: AuthRouteOptions) {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
 
-  app.post('/api/v1/auth/login', { schema: { tags: ['auth'], summary: 'Sign in', body: loginRequest, response: { 200: me } }, config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (request, reply) => {
+  app.post('/api/v1/auth/login', { schema: { tags: ['auth'], summary: 'Sign in', body: loginRequest, response: { 200: me } }, config: { rateLimit: { max: loginRateLimit, timeWindow: '1 minute' } } }, async (request, reply) => {
     const { token } = await login(services, requestContext(request), request.body);
     setSessionCookie(request, reply, token, cookieSecure);
     const auth = await authenticateSession(services, token);
@@ -64,11 +65,10 @@ export async function authRoutes(appBase: FastifyInstance, { services, cookieSec
   app.post('/api/v1/auth/totp/confirm', { schema: { tags: ['auth'], summary: 'Confirm TOTP enrolment with a code', body: totpConfirm, response: noContent } }, async (request, reply) => {
     const auth = requireAuth(request);
     const user = await findUser(services.db, auth.user.id);
-    if (!user?.totp_secret || !verifyTotp(user.totp_secret, request.body.code, services.clock.now())) {
-      throw new DomainError('VALIDATION_FAILED', 'The code does not match', [{ path: 'code', message: 'does not match the authenticator' }]);
-    }
+    const step = user?.totp_secret ? matchTotp(user.totp_secret, request.body.code, services.clock.now()) : null;
+    if (step === null) throw new DomainError('VALIDATION_FAILED', 'The code does not match', [{ path: 'code', message: 'does not match the authenticator' }]);
     await withTransaction(services, auth.actor, requestContext(request), async (ctx) => {
-      await ctx.tx.query('UPDATE app_user SET totp_enabled = true WHERE id = $1', [auth.user.id]);
+      await ctx.tx.query('UPDATE app_user SET totp_enabled = true, totp_last_step = $2 WHERE id = $1', [auth.user.id, step]);
       await appendAudit(ctx, { entityType: 'user', entityId: auth.user.id, action: 'user.totp_enrolled', changes: [{ field: 'totpEnabled', old: false, new: true }] });
     });
     return reply.code(204).send(null);
@@ -85,7 +85,7 @@ export async function authRoutes(appBase: FastifyInstance, { services, cookieSec
     return { needsSetup: n === 0 };
   });
 
-  app.post('/api/v1/setup', { schema: { tags: ['setup'], summary: 'Create the first administrator with the one-time setup token', body: setupRequest, response: { 201: me } }, config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
+  app.post('/api/v1/setup', { schema: { tags: ['setup'], summary: 'Create the first administrator with the one-time setup token', body: setupRequest, response: { 201: me } }, config: { rateLimit: { max: loginRateLimit, timeWindow: '1 minute' } } }, async (request, reply) => {
     const expected = setupToken.value;
     const given = Buffer.from(request.body.token);
     if (!expected || given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {

@@ -93,7 +93,8 @@ export async function testWorld(options: { settings?: Partial<Services['settings
     // Jobs are written in the business transactions as in production; tests read them from pgboss.job.
     jobs: jobQueueOf(createBoss(db, { worker: false })),
   };
-  const app = await buildApp({ services, logLevel: 'silent', serveWeb: false });
+  // As deployed behind a reverse proxy: tests give each client its own X-Forwarded-For address.
+  const app = await buildApp({ services, logLevel: 'silent', serveWeb: false, trustProxy: true });
   const sites = await withTransaction(services, systemActor, {}, async (ctx) => ({
     BER: (await createSite(ctx, 'BER', 'Berlin', { bypassPermission: true })).id,
     BOS: (await createSite(ctx, 'BOS', 'Boston', { bypassPermission: true })).id,
