@@ -5,6 +5,7 @@ export const isoDateTime = z.iso.datetime({ offset: true });
 export const isoDate = z.iso.date();
 // NUL cannot be stored by PostgreSQL and a lone UTF-16 surrogate would be silently replaced:
 // both are refused so that what is stored is exactly what was sent.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching NUL is the point of this pattern
 const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** A string that can be stored exactly as sent. */
 export const plainString = (max: number) => z.string().max(max).refine((value) => !unstorable.test(value), 'contains characters that cannot be stored (NUL or a broken surrogate)');

@@ -99,6 +99,7 @@ export async function recordRoutes(appBase: FastifyInstance, { services }: { ser
     const bytes = await file.toBuffer();
     if (file.file.truncated) throw new DomainError('PAYLOAD_TOO_LARGE', 'The file is larger than allowed');
     if (bytes.length === 0) throw new DomainError('VALIDATION_FAILED', 'The file is empty', [{ path: 'file', message: 'is empty' }]);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are removed from file names on purpose
     const fileName = file.filename.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 255) || 'file';
     const created = await withTransaction(services, auth.actor, requestContext(request), async (ctx) => attachFile(ctx, await lockRecord(ctx, record.id, record.type), { fileName, mediaType, bytes }));
     return reply.code(201).send(created);

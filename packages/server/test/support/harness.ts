@@ -50,6 +50,7 @@ export interface TestWorld {
 }
 
 export interface Client {
+  // biome-ignore lint/suspicious/noExplicitAny: tests read many response shapes; the contracts validate them on the server
   request(method: InjectOptions['method'], url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
   get(url: string): ReturnType<Client['request']>;
   post(url: string, body?: unknown): ReturnType<Client['request']>;
