@@ -186,7 +186,7 @@ export type Task = z.infer<typeof task>;
 
 export const reasonText = text(2000);
 
-export const notification = z.object({ id: uuid, recordId: uuid.nullable(), message: z.string(), createdAt: isoDateTime, read: z.boolean() });
+export const notification = z.object({ id: uuid, recordId: uuid.nullable(), recordType: z.string().nullable(), message: z.string(), createdAt: isoDateTime, read: z.boolean() });
 export type Notification = z.infer<typeof notification>;
 
 export const auditQuery = z.object({

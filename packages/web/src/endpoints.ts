@@ -15,6 +15,7 @@ import {
   deviationDetail,
   link,
   me,
+  notification,
   page,
   recordSummary,
   searchHit,
@@ -36,6 +37,8 @@ import { withQuery } from './router';
 /** The typed client: one function per endpoint the web app calls, typed by the shared contracts. */
 
 export type Site = z.infer<typeof site>;
+const inbox = z.object({ items: z.array(notification), unread: z.number().int() });
+export type Inbox = z.infer<typeof inbox>;
 export type Link = z.infer<typeof link>;
 export type Trace = z.infer<typeof trace>;
 export type Comment = z.infer<typeof comment>;
@@ -92,6 +95,8 @@ export const endpoints = {
 
   // work
   tasks: () => api.get<Items<Task>>('/api/v1/tasks', { schema: items(task) }),
+  notifications: () => api.get<Inbox>('/api/v1/notifications', { schema: inbox }),
+  markNotificationsRead: () => api.post<null>('/api/v1/notifications/read', {}),
   search: (q: string) => api.get<Items<SearchHit>>(withQuery('/api/v1/search', { q }), { schema: items(searchHit) }),
 
   // deviations

@@ -128,7 +128,7 @@ export async function authenticateSession(services: Services, token: string): Pr
     return null;
   }
   const user = await findUser(services.db, session.user_id);
-  if (!user || !user.active || user.locked_at) {
+  if (!user?.active || user.locked_at) {
     // A locked account (possibly compromised credentials) loses its live sessions too (11.300(c),(d)).
     await services.db.query('UPDATE session SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [session.id, now]);
     return null;
@@ -171,7 +171,7 @@ export async function authenticateApiToken(services: Services, token: string): P
   const now = services.clock.now();
   if (!row || row.revoked_at || row.expires_at < now) return null;
   const user = await findUser(services.db, row.user_id);
-  if (!user || !user.active || user.locked_at) return null;
+  if (!user?.active || user.locked_at) return null;
   await services.db.query('UPDATE api_token SET last_used_at = $2 WHERE id = $1', [row.id, now]);
   const actor: Actor = { id: user.id, username: user.username, fullName: user.full_name, roles: await rolesOf(services.db, user.id), tokenScopes: row.scopes };
   return { actor, user, session: null, mustChangePassword: false };

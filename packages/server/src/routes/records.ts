@@ -93,7 +93,7 @@ export async function recordRoutes(appBase: FastifyInstance, { services }: { ser
     if (!can(auth.actor, 'record:attach', record.site_id)) throw new DomainError('FORBIDDEN', 'You may not attach files here');
     if (!request.isMultipart()) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data in the field "file"');
     const file = await request.file();
-    if (!file || file.fieldname !== 'file') throw new DomainError('VALIDATION_FAILED', 'No file', [{ path: 'file', message: 'is required' }]);
+    if (file?.fieldname !== 'file') throw new DomainError('VALIDATION_FAILED', 'No file', [{ path: 'file', message: 'is required' }]);
     const mediaType = file.mimetype.split(';')[0].trim().toLowerCase();
     if (!allowedUploadTypes.has(mediaType)) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Files of type ${mediaType} are not accepted`, [{ path: 'file', message: 'type not accepted' }]);
     const bytes = await file.toBuffer();

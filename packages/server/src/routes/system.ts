@@ -45,12 +45,13 @@ export async function systemRoutes(appBase: FastifyInstance, { services, version
 
   app.get('/api/v1/notifications', { schema: { tags: ['system'], summary: 'My in-app notifications, newest first', response: { 200: z.object({ items: z.array(notification), unread: z.number().int() }) } } }, async (request) => {
     const auth = requireAuth(request);
-    const rows = await services.db.query<{ id: string; record_id: string | null; message: string; created_at: Date; read_at: Date | null }>(
-      'SELECT id, record_id, message, created_at, read_at FROM notification WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT 100',
+    const rows = await services.db.query<{ id: string; record_id: string | null; record_type: string | null; message: string; created_at: Date; read_at: Date | null }>(
+      `SELECT n.id, n.record_id, r.type AS record_type, n.message, n.created_at, n.read_at
+         FROM notification n LEFT JOIN record r ON r.id = n.record_id WHERE n.user_id = $1 ORDER BY n.created_at DESC, n.id LIMIT 100`,
       [auth.user.id],
     );
     return {
-      items: rows.map((r) => ({ id: r.id, recordId: r.record_id, message: r.message, createdAt: r.created_at.toISOString(), read: r.read_at !== null })),
+      items: rows.map((r) => ({ id: r.id, recordId: r.record_id, recordType: r.record_type, message: r.message, createdAt: r.created_at.toISOString(), read: r.read_at !== null })),
       unread: rows.filter((r) => r.read_at === null).length,
     };
   });

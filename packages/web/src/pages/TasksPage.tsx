@@ -1,11 +1,15 @@
-import { Anchor, Badge, Group, Paper, Table, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { hasPermission, useMe } from '../auth';
+import { formatLocal } from '../format';
 import { Empty, Loading, QueryError, StatusBadge } from '../components/common';
 import { DueDate } from '../components/RecordTable';
 import { endpoints, recordHref } from '../endpoints';
 import { linkProps, navigate } from '../router';
 
 export function TasksPage() {
+  const me = useMe();
+  const canReport = hasPermission(me.data, 'deviation:create');
   const tasks = useQuery({ queryKey: ['tasks'], queryFn: endpoints.tasks });
   const items = tasks.data?.items ?? [];
   const overdue = items.filter((t) => t.overdue).length;
@@ -13,6 +17,11 @@ export function TasksPage() {
     <>
       <Group mb="md" align="flex-end" gap="sm">
         <Title order={2}>My tasks</Title>
+        {canReport && (
+          <Button ml="auto" {...linkProps('/deviations/new')} component="a">
+            Report deviation
+          </Button>
+        )}
         {items.length > 0 && (
           <Text size="sm" c="dimmed" mb={4}>
             {items.length} waiting for you
@@ -69,6 +78,101 @@ export function TasksPage() {
           </Table.ScrollContainer>
         )}
       </Paper>
+      <SimpleGrid cols={{ base: 1, lg: 2 }} mt="lg" spacing="lg">
+        <Notifications />
+        <MyReports />
+      </SimpleGrid>
     </>
+  );
+}
+
+/** What happened to records you may act on: written by the job worker after each workflow step. */
+function Notifications() {
+  const queryClient = useQueryClient();
+  const inbox = useQuery({ queryKey: ['notifications'], queryFn: endpoints.notifications, refetchInterval: 30_000 });
+  const markRead = useMutation({ mutationFn: endpoints.markNotificationsRead, onSuccess: () => queryClient.invalidateQueries({ queryKey: ['notifications'] }) });
+  const items = inbox.data?.items.slice(0, 10) ?? [];
+  return (
+    <Paper withBorder radius="md" p="md" component="section" aria-label="Notifications">
+      <Group justify="space-between" mb="xs">
+        <Title order={4}>
+          Notifications{' '}
+          {(inbox.data?.unread ?? 0) > 0 && (
+            <Badge ml={4} variant="filled">
+              {inbox.data?.unread} new
+            </Badge>
+          )}
+        </Title>
+        {(inbox.data?.unread ?? 0) > 0 && (
+          <Button size="xs" variant="subtle" onClick={() => markRead.mutate()} loading={markRead.isPending}>
+            Mark all read
+          </Button>
+        )}
+      </Group>
+      {inbox.isPending ? (
+        <Loading />
+      ) : inbox.isError ? (
+        <QueryError error={inbox.error} what="your notifications" />
+      ) : items.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No notifications. When a record you can act on moves to a new step, you hear about it here.
+        </Text>
+      ) : (
+        <Stack gap={6}>
+          {items.map((n) => (
+            <Group key={n.id} gap="xs" wrap="nowrap" align="flex-start">
+              <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }} w={130}>
+                {formatLocal(n.createdAt)}
+              </Text>
+              {n.recordId ? (
+                <Anchor size="sm" fw={n.read ? 400 : 650} {...linkProps(recordHref(n.recordType ?? 'deviation', n.recordId))}>
+                  {n.message}
+                </Anchor>
+              ) : (
+                <Text size="sm" fw={n.read ? 400 : 650}>
+                  {n.message}
+                </Text>
+              )}
+            </Group>
+          ))}
+        </Stack>
+      )}
+    </Paper>
+  );
+}
+
+/** The deviations you reported that are still open, so a reporter sees what became of them. */
+function MyReports() {
+  const mine = useQuery({ queryKey: ['deviations', 'mine'], queryFn: () => endpoints.listDeviations({ mine: true, limit: 10, sort: '-updatedAt' }) });
+  const items = mine.data?.items ?? [];
+  return (
+    <Paper withBorder radius="md" p="md" component="section" aria-label="Deviations you reported">
+      <Title order={4} mb="xs">
+        Deviations you reported
+      </Title>
+      {mine.isPending ? (
+        <Loading />
+      ) : mine.isError ? (
+        <QueryError error={mine.error} what="your reports" />
+      ) : items.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          You have not reported any deviation.
+        </Text>
+      ) : (
+        <Stack gap={6}>
+          {items.map((d) => (
+            <Group key={d.id} gap="xs" wrap="nowrap">
+              <Anchor size="sm" fw={600} {...linkProps(recordHref(d.type, d.id))} style={{ whiteSpace: 'nowrap' }}>
+                {d.number}
+              </Anchor>
+              <Text size="sm" lineClamp={1} style={{ flex: 1 }}>
+                {d.title}
+              </Text>
+              <StatusBadge status={d.status} label={d.statusLabel} />
+            </Group>
+          ))}
+        </Stack>
+      )}
+    </Paper>
   );
 }
