@@ -17,11 +17,6 @@ export function TasksPage() {
     <>
       <Group mb="md" align="flex-end" gap="sm">
         <Title order={2}>My tasks</Title>
-        {canReport && (
-          <Button ml="auto" {...linkProps('/deviations/new')} component="a">
-            Report deviation
-          </Button>
-        )}
         {items.length > 0 && (
           <Text size="sm" c="dimmed" mb={4}>
             {items.length} waiting for you
@@ -31,6 +26,11 @@ export function TasksPage() {
           <Badge color="red" mb={4}>
             {overdue} overdue
           </Badge>
+        )}
+        {canReport && (
+          <Button ml="auto" {...linkProps('/deviations/new')} component="a">
+            Report deviation
+          </Button>
         )}
       </Group>
       <Paper withBorder radius="md">
@@ -120,8 +120,8 @@ function Notifications() {
       ) : (
         <Stack gap={6}>
           {items.map((n) => (
-            <Group key={n.id} gap="xs" wrap="nowrap" align="flex-start">
-              <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }} w={130}>
+            <Stack key={n.id} gap={0}>
+              <Text size="xs" c="dimmed">
                 {formatLocal(n.createdAt)}
               </Text>
               {n.recordId ? (
@@ -133,7 +133,7 @@ function Notifications() {
                   {n.message}
                 </Text>
               )}
-            </Group>
+            </Stack>
           ))}
         </Stack>
       )}
