@@ -46,6 +46,10 @@ export const me = z.object({
   mustChangePassword: z.boolean(),
   totpEnabled: z.boolean(),
   signingSessionStarted: z.boolean(),
+  /** An administrator recorded how this person's identity was verified: electronic signature established (11.100(b)). */
+  identityVerified: z.boolean(),
+  /** The e-signature accountability statement was accepted (11.10(j)); until then the first signature must accept it. */
+  signatureStatementAccepted: z.boolean(),
   sessionExpiresAt: isoDateTime.nullable(),
 });
 export type Me = z.infer<typeof me>;
@@ -69,6 +73,8 @@ export const userSummary = z.object({
   email: z.string().nullable(),
   active: z.boolean(),
   locked: z.boolean(),
+  /** Identity verified by an administrator: the electronic signature is established (11.100(b)). */
+  identityVerified: z.boolean(),
   roles: z.array(roleGrant),
   lastLoginAt: isoDateTime.nullable(),
   createdAt: isoDateTime,
@@ -98,3 +104,12 @@ export const apiTokenRequest = z.object({
   expiresInDays: z.number().int().min(1).max(365).default(90),
 });
 export const apiTokenCreated = z.object({ id: uuid, name: z.string(), token: z.string(), scopes: z.array(z.string()), expiresAt: isoDateTime });
+
+export const identityVerificationRequest = z
+  .object({
+    method: z.enum(['in-person-photo-id', 'hr-record', 'video-call-photo-id', 'manager-attestation']),
+    evidenceRef: z.string().trim().min(1).max(200).regex(/^[^\u0000]*$/, 'contains a NUL character'),
+  })
+  .strict();
+export const identityVerification = z.object({ id: z.uuid(), verifiedAt: z.string(), verifiedByName: z.string() });
+export const signatureStatementSchema = z.object({ version: z.number().int(), text: z.string() });

@@ -14,6 +14,8 @@ export const errorCatalogue = {
   PASSWORD_POLICY: { status: 422, title: 'The password does not meet the policy' },
   SIGNATURE_REQUIRED: { status: 401, title: 'This action needs an electronic signature' },
   SIGNATURE_FAILED: { status: 401, title: 'The signature could not be verified' },
+  SIGNING_NOT_ESTABLISHED: { status: 403, title: 'Your electronic signature is not established yet' },
+  SIGNATURE_STATEMENT_REQUIRED: { status: 422, title: 'Accept the e-signature statement first' },
   SIGNATURE_MEANING_INVALID: { status: 422, title: 'The signature meaning is not allowed here' },
   FORBIDDEN: { status: 403, title: 'You are not allowed to do this' },
   SEGREGATION_OF_DUTIES: { status: 403, title: 'Segregation of duties forbids this' },

@@ -20,6 +20,8 @@ export const signatureInput = z.object({
   password: z.string().min(1).max(512),
   meaning: plainString(50).min(1),
   totp: z.string().regex(/^\d{6}$/, 'six digits').optional(),
+  /** Accepts the e-signature accountability statement with this first signature (11.10(j)). */
+  acceptStatement: z.boolean().optional(),
 });
 export type SignatureInput = z.infer<typeof signatureInput>;
 

@@ -6,6 +6,7 @@ export * from './errors.js';
 export * from './identity/access.js';
 export * from './identity/passwords.js';
 export * from './identity/sessions.js';
+export * from './identity/signing-prerequisites.js';
 export * from './identity/totp.js';
 export * from './identity/users.js';
 export * from './kernel/attachments.js';

@@ -1,5 +1,5 @@
 import {
-  authenticateSession, authenticateSigner, createDeviation, createSite, createUser, login, type Services, systemActor, transitionDeviation, withTransaction,
+  authenticateSession, authenticateSigner, createDeviation, createSite, createUser, loadActor, login, recordIdentityVerification, type Services, systemActor, transitionDeviation, withTransaction,
 } from '@verity/core';
 
 const people = [
@@ -48,6 +48,14 @@ export async function loadDemo(services: Services, password: string): Promise<vo
       await ctx.tx.query('UPDATE app_user SET must_change_password = false WHERE id = $1', [user.id]);
     }
   });
+  // Ada, the administrator, verified everyone's identity at onboarding (11.100(b)).
+  const ada = await loadActor(services.db, (await services.db.query<{ id: string }>("SELECT id FROM app_user WHERE username_key = 'ada.admin'"))[0].id);
+  await withTransaction(at, ada, { authMethod: 'cli' }, async (ctx) => {
+    for (const person of people.filter((p) => p.username !== 'ada.admin')) {
+      const [{ id }] = await ctx.tx.query<{ id: string }>('SELECT id FROM app_user WHERE username_key = $1', [person.username]);
+      await recordIdentityVerification(ctx, id, { method: 'in-person-photo-id', evidenceRef: `HR onboarding file ${person.username}` });
+    }
+  });
   const as = async (username: string) => {
     const { token } = await login(at, { authMethod: 'cli' }, { username, password });
     const auth = await authenticateSession(at, token);
@@ -57,7 +65,8 @@ export async function loadDemo(services: Services, password: string): Promise<vo
   const step = async (username: string, id: string, action: string, fields: Record<string, unknown> = {}, meaning?: string, reason?: string) => {
     now += 86400_000 + Math.floor(Math.random() * 3600_000);
     const auth = await as(username);
-    if (meaning) await authenticateSigner(at, { authMethod: 'cli' }, auth, { username, password });
+    // The first signature of each person accepts the accountability statement, as in the signature dialog.
+    if (meaning) await authenticateSigner(at, { authMethod: 'cli' }, auth, { username, password, acceptStatement: true });
     const [{ version }] = await services.db.query<{ version: number }>('SELECT version FROM record WHERE id = $1', [id]);
     await withTransaction(at, auth.actor, { authMethod: 'cli' }, (ctx) => transitionDeviation(ctx, id, { action, version, fields, signatureMeaning: meaning, reason }));
   };

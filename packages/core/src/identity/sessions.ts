@@ -8,6 +8,7 @@ import { sha256 } from '../kernel/canonical.js';
 import { emit } from '../kernel/outbox.js';
 import { permissionsOf } from './access.js';
 import { decoyVerify, verifyPassword } from './passwords.js';
+import { acceptSignatureStatement, type SigningReadiness, signingReadiness } from './signing-prerequisites.js';
 import { matchTotp } from './totp.js';
 import { findUser, findUserByName, rolesOf, type UserRow } from './users.js';
 
@@ -182,8 +183,15 @@ export async function authenticateApiToken(services: Services, token: string): P
  * continuous session needs user name and password; later ones at least the password. The signer
  * is always the authenticated user: naming anyone else is refused and counted.
  */
-export async function authenticateSigner(services: Services, request: RequestContext, auth: Authenticated, input: { username?: string; password: string; totp?: string }): Promise<void> {
+export async function authenticateSigner(services: Services, request: RequestContext, auth: Authenticated, input: { username?: string; password: string; totp?: string; acceptStatement?: boolean }): Promise<void> {
   if (!auth.session) throw new DomainError('FORBIDDEN', 'API tokens cannot sign; electronic signatures need a person signed in');
+  const readiness = await signingReadiness(services.db, auth.user.id);
+  if (!readiness.identityVerified) {
+    throw new DomainError('SIGNING_NOT_ESTABLISHED', 'Your electronic signature is not established yet: an administrator must first record how your identity was verified');
+  }
+  if (!readiness.statementAccepted && !input.acceptStatement) {
+    throw new DomainError('SIGNATURE_STATEMENT_REQUIRED', 'Accept the e-signature accountability statement before your first signature', [{ path: 'signature.acceptStatement', message: 'must be accepted' }]);
+  }
   const firstInSession = auth.session.signing_started_at === null;
   if (firstInSession && !input.username) {
     throw new DomainError('SIGNATURE_FAILED', 'The first signature of a session needs your user name and password', [{ path: 'signature.username', message: 'required for the first signature of a session' }]);
@@ -204,6 +212,7 @@ export async function authenticateSigner(services: Services, request: RequestCon
   }
   if (fresh.must_change_password) throw new DomainError('PASSWORD_CHANGE_REQUIRED', 'Change your temporary password before signing');
   if (firstInSession) await services.db.query('UPDATE session SET signing_started_at = $2 WHERE id = $1', [auth.session.id, services.clock.now()]);
+  if (!readiness.statementAccepted) await withTransaction(services, auth.actor, request, (ctx) => acceptSignatureStatement(ctx));
 }
 
 /**
@@ -221,7 +230,7 @@ export async function checkCurrentPassword(services: Services, request: RequestC
   }
 }
 
-export function meOf(auth: Authenticated): Me {
+export function meOf(auth: Authenticated, readiness: SigningReadiness): Me {
   return {
     id: auth.user.id,
     username: auth.user.username,
@@ -232,6 +241,8 @@ export function meOf(auth: Authenticated): Me {
     mustChangePassword: auth.mustChangePassword,
     totpEnabled: auth.user.totp_enabled,
     signingSessionStarted: auth.session?.signing_started_at != null,
+    identityVerified: readiness.identityVerified,
+    signatureStatementAccepted: readiness.statementAccepted,
     sessionExpiresAt: auth.session?.expires_at.toISOString() ?? null,
   };
 }

@@ -59,6 +59,7 @@ async function toSummary(db: Queryable, row: UserRow): Promise<UserSummary> {
     email: row.email,
     active: row.active,
     locked: row.locked_at !== null,
+    identityVerified: (await db.query('SELECT 1 FROM identity_verification WHERE user_id = $1 LIMIT 1', [row.id])).length > 0,
     roles: (await rolesOf(db, row.id)).map((g) => ({ role: g.role as UserSummary['roles'][number]['role'], siteCode: g.siteCode })),
     lastLoginAt: row.last_login_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),

@@ -20,6 +20,8 @@ export const auditActions = {
   'user.locked': 'An account was locked after repeated failed authentications',
   'user.unlocked': 'An administrator unlocked an account',
   'user.totp_enrolled': 'A user enrolled a TOTP second factor',
+  'user.identity_verified': "An administrator recorded how a person's identity was verified (11.100(b))",
+  'user.signature_statement_accepted': 'A person accepted the e-signature accountability statement (11.10(j))',
   'auth.login_succeeded': 'A user signed in',
   'auth.login_failed': 'A sign-in attempt failed',
   'auth.logout': 'A user signed out',

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import { apiTokenCreated, apiTokenRequest, changePasswordRequest, loginRequest, me, setupRequest, totpConfirm, totpEnrolment } from '@verity/contracts';
+import { apiTokenCreated, apiTokenRequest, changePasswordRequest, loginRequest, me, setupRequest, signatureStatementSchema, totpConfirm, totpEnrolment } from '@verity/contracts';
 import {
+  acceptSignatureStatement, type Authenticated, signatureStatement, signingReadiness,
   appendAudit, authenticateSession, changePassword, checkCurrentPassword, createApiToken, createSite, createUser, DomainError, findUser, login, logout, meOf, newTotpSecret, type Services,
   systemActor, matchTotp, withTransaction,
 } from '@verity/core';
@@ -30,13 +31,14 @@ export interface AuthRouteOptions {
 
 export async function authRoutes(appBase: FastifyInstance, { services, cookieSecure, setupToken, loginRateLimit }: AuthRouteOptions) {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
+  const presentMe = async (auth: Authenticated) => meOf(auth, await signingReadiness(services.db, auth.user.id));
 
   app.post('/api/v1/auth/login', { schema: { tags: ['auth'], summary: 'Sign in', body: loginRequest, response: { 200: me } }, config: { rateLimit: { max: loginRateLimit, timeWindow: '1 minute' } } }, async (request, reply) => {
     const { token } = await login(services, requestContext(request), request.body);
     setSessionCookie(request, reply, token, cookieSecure);
     const auth = await authenticateSession(services, token);
     if (!auth) throw new DomainError('UNAUTHENTICATED', 'The session could not be started');
-    return meOf(auth);
+    return await presentMe(auth);
   });
 
   app.post('/api/v1/auth/logout', { schema: { tags: ['auth'], summary: 'Sign out', response: noContent } }, async (request, reply) => {
@@ -45,13 +47,25 @@ export async function authRoutes(appBase: FastifyInstance, { services, cookieSec
     return reply.code(204).send(null);
   });
 
-  app.get('/api/v1/auth/me', { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: me } } }, async (request) => meOf(requireAuth(request, { allowPasswordChange: true })));
+  app.get('/api/v1/auth/me', { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: me } } }, async (request) => presentMe(requireAuth(request, { allowPasswordChange: true })));
 
   app.post('/api/v1/auth/password', { schema: { tags: ['auth'], summary: 'Change your password', body: changePasswordRequest, response: noContent } }, async (request, reply) => {
     const auth = requireAuth(request, { allowPasswordChange: true });
     await checkCurrentPassword(services, requestContext(request), auth, request.body.currentPassword);
     await withTransaction(services, auth.actor, requestContext(request), (ctx) => changePassword(ctx, request.body.newPassword, auth.session?.id));
     return reply.code(204).send(null);
+  });
+
+  app.get('/api/v1/auth/signature-statement', { schema: { tags: ['auth'], summary: 'The e-signature accountability statement to accept before the first signature', response: { 200: signatureStatementSchema } } }, async (request) => {
+    requireAuth(request);
+    return { version: signatureStatement.version, text: signatureStatement.text };
+  });
+
+  app.post('/api/v1/auth/signature-statement', { schema: { tags: ['auth'], summary: 'Accept the e-signature accountability statement', response: { 200: me } } }, async (request) => {
+    const auth = requireAuth(request);
+    if (!auth.session) throw new DomainError('FORBIDDEN', 'A person accepts the statement from a signed-in session');
+    await withTransaction(services, auth.actor, requestContext(request), (ctx) => acceptSignatureStatement(ctx));
+    return presentMe(auth);
   });
 
   app.post('/api/v1/auth/totp', { schema: { tags: ['auth'], summary: 'Start TOTP enrolment: returns a new secret', response: { 200: totpEnrolment } } }, async (request) => {
@@ -106,6 +120,6 @@ export async function authRoutes(appBase: FastifyInstance, { services, cookieSec
     setSessionCookie(request, reply, token, cookieSecure);
     const auth = await authenticateSession(services, token);
     if (!auth) throw new DomainError('UNAUTHENTICATED', 'The session could not be started');
-    return reply.code(201).send(meOf(auth));
+    return reply.code(201).send(await presentMe(auth));
   });
 }

@@ -1,5 +1,5 @@
-import { createUserRequest, idParams, reasonRequest, setRolesRequest, site, temporaryPassword, updateUserRequest, userSummary } from '@verity/contracts';
-import { createSite, createUser, deactivateUser, DomainError, listSites, listUsers, resetPassword, type Services, setRoles, unlockUser, updateUser, withTransaction } from '@verity/core';
+import { createUserRequest, identityVerification, identityVerificationRequest, idParams, reasonRequest, setRolesRequest, site, temporaryPassword, updateUserRequest, userSummary } from '@verity/contracts';
+import { createSite, createUser, recordIdentityVerification, deactivateUser, DomainError, listSites, listUsers, resetPassword, type Services, setRoles, unlockUser, updateUser, withTransaction } from '@verity/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -21,6 +21,10 @@ export async function userRoutes(appBase: FastifyInstance, { services }: { servi
 
   app.patch('/api/v1/users/:id', { schema: { tags, summary: 'Correct the printed name or e-mail of a user', params: idParams, body: updateUserRequest, response: { 200: userSummary } } }, async (request) =>
     tx(request, (ctx) => updateUser(ctx, request.params.id, request.body)),
+  );
+
+  app.post('/api/v1/users/:id/identity-verification', { schema: { tags, summary: "Record how a person's identity was verified: establishes their electronic signature (11.100(b))", params: idParams, body: identityVerificationRequest, response: { 201: identityVerification } } }, async (request, reply) =>
+    reply.code(201).send(await tx(request, (ctx) => recordIdentityVerification(ctx, request.params.id, request.body))),
   );
 
   app.post('/api/v1/users/:id/deactivate', { schema: { tags, summary: 'Deactivate a user (revokes sessions and tokens)', params: idParams, body: reasonRequest, response: { 200: userSummary } } }, async (request) =>

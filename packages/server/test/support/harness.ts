@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type Clock, createBoss, createSite, createUser, type Database, defaultSecuritySettings, generateKeyPem, jobQueueOf, keyFromPem, openPglite, openPostgres, type Services,
-  systemActor, withTransaction,
+  systemActor, withTransaction, recordIdentityVerification, acceptSignatureStatement, loadActor,
 } from '@verity/core';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, inject } from 'vitest';
@@ -41,8 +41,12 @@ export interface TestWorld {
   app: FastifyInstance;
   db: Database;
   sites: { BER: string; BOS: string };
-  /** Creates a user with roles and a known, already-changed password. */
-  user(username: string, roles: { role: string; siteCode: string }[], fullName?: string): Promise<{ id: string; username: string; fullName: string }>;
+  /**
+   * Creates a user with roles and a known, already-changed password. Unless onboarded is false, the
+   * user's identity is verified (by the world's registrar) and the signature statement accepted, as
+   * for anyone who has been onboarded to sign.
+   */
+  user(username: string, roles: { role: string; siteCode: string }[], fullName?: string, options?: { onboarded?: boolean }): Promise<{ id: string; username: string; fullName: string }>;
   /** Signs in and returns a client bound to the session cookie. */
   signIn(username: string, password?: string): Promise<Client>;
   anonymous: Client;
@@ -100,6 +104,17 @@ export async function testWorld(options: { settings?: Partial<Services['settings
     BER: (await createSite(ctx, 'BER', 'Berlin', { bypassPermission: true })).id,
     BOS: (await createSite(ctx, 'BOS', 'Boston', { bypassPermission: true })).id,
   }));
+  /** The administrator who verifies test users' identities, created on first use. */
+  let registrarActor: Awaited<ReturnType<typeof loadActor>> | undefined;
+  const registrar = async () => {
+    if (!registrarActor) {
+      const { user } = await withTransaction(services, systemActor, {}, (ctx) =>
+        createUser(ctx, { username: 'registrar', fullName: 'Test Registrar', roles: [{ role: 'sysadmin', siteCode: 'BER' }], password: PASSWORD }, { bypassPermission: true }),
+      );
+      registrarActor = await loadActor(db, user.id);
+    }
+    return registrarActor;
+  };
   afterAll(async () => {
     await app.close();
     await db.close();
@@ -111,9 +126,14 @@ export async function testWorld(options: { settings?: Partial<Services['settings
     db,
     sites,
     anonymous: client(app),
-    async user(username, roles, fullName = `${username} Person`) {
+    async user(username, roles, fullName = `${username} Person`, { onboarded = true } = {}) {
       const { user } = await withTransaction(services, systemActor, {}, (ctx) => createUser(ctx, { username, fullName, roles, password: PASSWORD }, { bypassPermission: true }));
       await db.query('UPDATE app_user SET must_change_password = false WHERE id = $1', [user.id]);
+      if (onboarded) {
+        const verifier = await registrar();
+        await withTransaction(services, verifier, {}, (ctx) => recordIdentityVerification(ctx, user.id, { method: 'in-person-photo-id', evidenceRef: `TEST-${username}` }));
+        await withTransaction(services, { id: user.id, username, fullName, roles: [] }, {}, (ctx) => acceptSignatureStatement(ctx));
+      }
       return { id: user.id, username, fullName };
     },
     async signIn(username, password = PASSWORD) {
