@@ -98,3 +98,16 @@ describe('text that PostgreSQL cannot store', () => {
     expect(comment.status).toBe(422);
   });
 });
+
+describe('cross-site requests', () => {
+  it('a cookie-authenticated write from another origin is refused and writes nothing; the same origin works', async () => {
+    const before = await world.count('record');
+    const forged = await qa.request('POST', '/api/v1/deviations', deviationInput(), { origin: 'https://evil.example', host: 'verity.example' });
+    expect(forged.status).toBe(403);
+    const fetchMetadata = await qa.request('POST', '/api/v1/deviations', deviationInput(), { 'sec-fetch-site': 'cross-site' });
+    expect(fetchMetadata.status).toBe(403);
+    expect(await world.count('record')).toBe(before);
+    const sameOrigin = await qa.request('POST', '/api/v1/deviations', deviationInput(), { origin: 'https://verity.example', host: 'verity.example' });
+    expect(sameOrigin.status).toBe(201);
+  });
+});

@@ -34,6 +34,21 @@ export function registerAuthenticationGate(app: FastifyInstance): void {
     if (!route.startsWith('/api/') || route.startsWith('/api/docs') || publicRoutes.has(route)) return;
     if (!request.auth) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue; your session may have expired');
   });
+  // Cross-site request forgery: besides the SameSite=Strict cookie, a cookie-authenticated write
+  // whose Origin (or Fetch metadata) names another site is refused before it is read.
+  app.addHook('preValidation', async (request) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || !request.url.startsWith('/api/') || !request.cookies[sessionCookie]) return;
+    const origin = request.headers.origin;
+    let crossSite = request.headers['sec-fetch-site'] === 'cross-site';
+    if (origin) {
+      try {
+        crossSite ||= new URL(origin).host !== request.host;
+      } catch {
+        crossSite = true;
+      }
+    }
+    if (crossSite) throw new DomainError('FORBIDDEN', 'Cross-site request refused: send changes from the Verity application itself');
+  });
 }
 
 /** The authenticated caller; 401 without one, 403 while a password change is pending. */
