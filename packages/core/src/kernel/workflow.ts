@@ -53,13 +53,25 @@ export interface WorkflowDefinition {
 
 /** The people who took each earlier transition of a record, from its audit trail. */
 export async function transitionActors(db: Queryable, recordId: string): Promise<Map<string, Set<string>>> {
-  const rows = await db.query<{ transition: string; actor_id: string }>(
-    `SELECT context->>'transition' AS transition, actor_id FROM audit_entry WHERE entity_id = $1 AND action = 'record.transitioned' AND actor_id IS NOT NULL`,
-    [recordId],
-  );
-  const actors = new Map<string, Set<string>>();
-  for (const r of rows) actors.set(r.transition, (actors.get(r.transition) ?? new Set()).add(r.actor_id));
-  return actors;
+  return (await transitionActorsOf(db, [recordId])).get(recordId) ?? new Map();
+}
+
+/** transitionActors for many records in one query (task lists). */
+export async function transitionActorsOf(db: Queryable, recordIds: string[]): Promise<Map<string, Map<string, Set<string>>>> {
+  const rows = recordIds.length
+    ? await db.query<{ entity_id: string; transition: string; actor_id: string }>(
+        `SELECT entity_id, context->>'transition' AS transition, actor_id FROM audit_entry
+          WHERE entity_id = ANY($1::text[]) AND action = 'record.transitioned' AND actor_id IS NOT NULL`,
+        [recordIds],
+      )
+    : [];
+  const byRecord = new Map<string, Map<string, Set<string>>>();
+  for (const r of rows) {
+    const actors = byRecord.get(r.entity_id) ?? new Map<string, Set<string>>();
+    actors.set(r.transition, (actors.get(r.transition) ?? new Set()).add(r.actor_id));
+    byRecord.set(r.entity_id, actors);
+  }
+  return byRecord;
 }
 
 /** Why the actor may not take a transition now, or null when allowed. */

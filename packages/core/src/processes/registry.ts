@@ -2,7 +2,7 @@ import type { Task } from '@verity/contracts';
 import type { Actor } from '../context.js';
 import type { Queryable } from '../db/database.js';
 import { candidateTasks, isoDay } from '../kernel/record-queries.js';
-import { denial, transitionActors, type WorkflowDefinition } from '../kernel/workflow.js';
+import { denial, transitionActorsOf, type WorkflowDefinition } from '../kernel/workflow.js';
 import { deviationWorkflow } from './deviations/workflow.js';
 
 /** Every process workflow Verity runs; search, tasks and the trace view iterate over these. */
@@ -14,8 +14,10 @@ export const workflowOf = (type: string) => workflows.find((w) => w.type === typ
 export async function tasksOf(db: Queryable, actor: Actor, now: Date): Promise<Task[]> {
   const tasks: Task[] = [];
   for (const workflow of workflows) {
-    for (const record of await candidateTasks(db, actor, workflow)) {
-      const history = await transitionActors(db, record.id);
+    const candidates = await candidateTasks(db, actor, workflow);
+    const histories = await transitionActorsOf(db, candidates.map((r) => r.id));
+    for (const record of candidates) {
+      const history = histories.get(record.id) ?? new Map<string, Set<string>>();
       const next = workflow.transitions.find((t) => t.action !== 'cancel' && !t.requiresReason && denial(t, record, actor, history) === null);
       if (!next) continue;
       const state = workflow.states[record.status];
