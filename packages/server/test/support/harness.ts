@@ -26,11 +26,18 @@ export class TestClock implements Clock {
 export async function freshDatabase(): Promise<Database> {
   const template = inject('databaseTemplate');
   if (template.kind === 'pglite') return openPglite({ loadDataDir: new Blob([readFileSync(template.file)]) });
+  return openPostgres((await freshPostgresUrl()) as string, 5);
+}
+
+/** On PostgreSQL runs, the URL of a fresh database copied from the template (for server processes); null on PGlite runs. */
+export async function freshPostgresUrl(): Promise<string | null> {
+  const template = inject('databaseTemplate');
+  if (template.kind === 'pglite') return null;
   const name = `verity_t_${template.template.replace('verity_template_', '')}_${randomUUID().slice(0, 8)}`;
   const admin = openPostgres(template.url, 1);
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template.template}`);
   await admin.close();
-  return openPostgres(withDatabase(template.url, name), 5);
+  return withDatabase(template.url, name);
 }
 
 export const PASSWORD = 'Correct-horse-battery-9';
