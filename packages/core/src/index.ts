@@ -19,6 +19,7 @@ export * from './kernel/jobs.js';
 export * from './kernel/keys.js';
 export * from './kernel/links.js';
 export * from './kernel/outbox.js';
+export * from './kernel/record-export.js';
 export * from './kernel/record-queries.js';
 export * from './kernel/records.js';
 export * from './kernel/signatures.js';

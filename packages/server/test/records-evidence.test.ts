@@ -94,3 +94,31 @@ describe('system facts', () => {
     expect(await world.count('audit_entry')).toBe(before + 1);
   });
 });
+
+describe('true copies for inspection', () => {
+  it('[P11-10b-1][P11-30-2] a record exports as a signed JSON copy with every version, signature and audit entry; one changed byte fails verification', async () => {
+    const { createPublicKey, verify } = await import('node:crypto');
+    const created = (await qa.post('/api/v1/deviations', deviationInput())).body;
+    const triaged = await qa.post(`/api/v1/deviations/${created.id}/transitions`, { version: created.version, action: 'triage', fields: { classification: 'major', triageRationale: 'Batch impact possible' } });
+    await investigator.post(`/api/v1/deviations/${created.id}/transitions`, { version: triaged.body.version, action: 'submit_investigation', fields: investigationFields, signature: { username: 'ivy', password: PASSWORD, meaning: 'authorship' } });
+    const exported = await inspector.request('GET', `/api/v1/records/${created.id}/export`);
+    expect(exported.status).toBe(200);
+    const copy = exported.body;
+    expect(copy.record.number).toBe(created.number);
+    expect(copy.versions).toHaveLength(3);
+    expect(copy.signatures.map((s: { manifestation: string }) => s.manifestation)).toEqual([expect.stringMatching(/ — Authored$/)]);
+    const trail = (await qa.get(`/api/v1/records/${created.id}/audit-trail`)).body.items;
+    expect(copy.auditTrail).toEqual(trail);
+    expect(copy.exportedBy.name).toBe('Ingrid Inspector');
+    const key = (await inspector.get('/api/v1/instance-key')).body;
+    expect(exported.headers['x-verity-key-id']).toBe(key.keyId);
+    const publicKey = createPublicKey(key.publicKeyPem);
+    // Verify the exact bytes of an export against its own signature header, as a receiver would.
+    const second = await world.app.inject({ method: 'GET', url: `/api/v1/records/${created.id}/export`, headers: { cookie: `verity_session=${inspector.cookie}` } });
+    const secondSignature = Buffer.from(String(second.headers['x-verity-signature']), 'base64');
+    expect(verify(null, second.rawPayload, publicKey, secondSignature)).toBe(true);
+    const tampered = Buffer.from(second.rawPayload);
+    tampered[tampered.indexOf(Buffer.from(created.number)) + 4] ^= 1;
+    expect(verify(null, tampered, publicKey, secondSignature)).toBe(false);
+  });
+});

@@ -6,6 +6,8 @@ import { sha256 } from './canonical.js';
 /** The instance's Ed25519 key that seals signatures and audit checkpoints. */
 export interface InstanceKey {
   readonly keyId: string;
+  /** The public half (SPKI PEM), published so that exported records can be verified elsewhere. */
+  readonly publicKeyPem: string;
   sign(message: string): string;
   verify(message: string, signature: string): boolean;
 }
@@ -15,6 +17,7 @@ function fromPrivate(privateKey: KeyObject): InstanceKey {
   const keyId = sha256(publicKey.export({ type: 'spki', format: 'der' })).slice(0, 16);
   return {
     keyId,
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     sign: (message) => sign(null, Buffer.from(message), privateKey).toString('base64'),
     verify: (message, signature) => {
       try {

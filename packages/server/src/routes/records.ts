@@ -2,7 +2,7 @@ import {
   attachment, auditEntry, comment, createCommentRequest, createLinkRequest, idParams, link, signature, trace, versionSnapshot,
 } from '@verity/contracts';
 import {
-  addComment, appendAudit, attachFile, attachmentsOf, auditTrailOf, can, commentsOf, DomainError, getAttachment, getRecord, linkRecords, linksOf, lockRecord, readBlob,
+  addComment, appendAudit, attachFile, exportRecord, attachmentsOf, auditTrailOf, can, commentsOf, DomainError, getAttachment, getRecord, linkRecords, linksOf, lockRecord, readBlob,
   type RecordRow, type Services, signaturesOf, traceOf, versionsOf, withTransaction,
 } from '@verity/core';
 import type { Actor } from '@verity/core';
@@ -38,6 +38,24 @@ export async function recordRoutes(appBase: FastifyInstance, { services }: { ser
   app.get('/api/v1/records/:id/signatures', { schema: { tags, summary: 'Signatures with their validity and manifestation', params: idParams, response: { 200: items(signature) } } }, async (request) => {
     const record = await readable(services, requireAuth(request).actor, request.params.id);
     return { items: await signaturesOf(services, services.db, record) };
+  });
+
+  app.get('/api/v1/records/:id/export', { schema: { tags, summary: 'A signed true copy of the record: content, versions, signatures, audit trail (JSON; verify with /api/v1/instance-key)', params: idParams } }, async (request, reply) => {
+    const auth = requireAuth(request);
+    const record = await readable(services, auth.actor, request.params.id);
+    const copy = await exportRecord(services, auth.actor, record);
+    return reply
+      .type('application/json; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${record.number}.json"`)
+      .header('x-verity-signature', copy.signature)
+      .header('x-verity-key-id', copy.keyId)
+      .header('x-content-sha256', copy.digest)
+      .send(copy.canonical);
+  });
+
+  app.get('/api/v1/instance-key', { schema: { tags, summary: "The instance's public signing key (Ed25519, SPKI PEM) to verify exported records offline", response: { 200: z.object({ keyId: z.string(), publicKeyPem: z.string(), algorithm: z.literal('Ed25519') }) } } }, async (request) => {
+    requireAuth(request);
+    return { keyId: services.key.keyId, publicKeyPem: services.key.publicKeyPem, algorithm: 'Ed25519' as const };
   });
 
   app.get('/api/v1/records/:id/versions', { schema: { tags, summary: 'Every version of a record', params: idParams, response: { 200: items(versionSnapshot) } } }, async (request) => {
