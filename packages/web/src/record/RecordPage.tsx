@@ -108,9 +108,16 @@ export function RecordPage<T extends RecordDetail>({
               {record.title}
             </Title>
           </Box>
-          <Badge variant="outline" color="gray" size="lg" tt="none" style={{ flexShrink: 0 }} title="Every change creates a new version">
-            Version {record.version}
-          </Badge>
+          <Stack gap={6} align="flex-end" style={{ flexShrink: 0 }}>
+            <Badge variant="outline" color="gray" size="lg" tt="none" title="Every change creates a new version">
+              Version {record.version}
+            </Badge>
+            <Tooltip label="A signed copy of this record with every version, signature and audit entry (JSON), for inspection or archive" multiline w={260}>
+              <Anchor href={`/api/v1/records/${encodeURIComponent(record.id)}/export`} download size="xs">
+                Export signed copy
+              </Anchor>
+            </Tooltip>
+          </Stack>
         </Group>
         <Group gap="xl" mt="sm" wrap="wrap">
           <Meta label="Site">{record.siteCode}</Meta>
