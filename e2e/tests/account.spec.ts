@@ -66,6 +66,37 @@ test('[P11-200a3-1] an administrator creates a user and gets a one-time temporar
   await signOut(page);
 });
 
+test('[P11-100b-1] the administrator records how the new user\'s identity was verified: their electronic signature is established', async ({ page }) => {
+  test.skip(!temporaryPassword, 'needs the user created in the first test');
+  await signIn(page, 'ada.admin');
+  await page.goto('/admin/users');
+  const row = page.getByRole('row').filter({ hasText: username });
+  await expect(row.getByTestId('signature-state')).toHaveText('Identity not verified');
+
+  // Nobody verifies their own identity (segregation of duties).
+  await page.getByRole('button', { name: 'Actions for ada.admin' }).click();
+  await expect(page.getByRole('menu')).toContainText('verify your identity');
+  await expect(page.getByRole('menuitem', { name: /identity verification/ })).toHaveCount(0);
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('button', { name: `Actions for ${username}` }).click();
+  await page.getByRole('menuitem', { name: 'Record identity verification…' }).click();
+  const modal = dialog(page);
+  await expect(modal).toContainText('11.100(b)');
+  await modal.getByRole('button', { name: 'Record verification' }).click();
+  await expect(modal.getByText('Choose how you verified the identity')).toBeVisible();
+  await expect(modal.getByText('Say where the evidence can be found')).toBeVisible();
+  await choose(modal, page, 'How was the identity verified?', 'In person, with an official photo ID');
+  await modal.getByLabel('Evidence reference').fill('Passport checked, HR file 2026-118');
+  await shot(page, '28-users-identity-verification');
+  await modal.getByRole('button', { name: 'Record verification' }).click();
+  await expect(dialog(page)).toBeHidden();
+  await expect(page.getByText('Identity verification recorded')).toBeVisible();
+  await expect(row.getByTestId('signature-state')).toHaveText('Signature established');
+  await shot(page, '29-users-signature-established');
+  await signOut(page);
+});
+
 test('[P11-200a3-1][P11-300b-1] the temporary password must be changed at first sign-in; the policy is shown and enforced', async ({ page }) => {
   test.skip(!temporaryPassword, 'needs the user created in the first test');
   await signInAs(page, username, temporaryPassword);
@@ -97,6 +128,30 @@ test('[P11-200a3-1][P11-300b-1] the temporary password must be changed at first 
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('heading', { name: 'My tasks' })).toBeVisible();
   await expect(page.getByTestId('current-user')).toHaveText(fullName);
+});
+
+test('[P11-10j-1] the user reads and accepts the e-signature accountability statement on "My account"', async ({ page }) => {
+  test.skip(!temporaryPassword, 'needs the user created in the first test');
+  await signInAs(page, username, ownPassword);
+  await expect(page.getByTestId('current-user')).toHaveText(fullName);
+  await page.goto('/account');
+  const section = page.getByRole('region', { name: 'Electronic signature' });
+  await expect(section.getByTestId('signature-established')).toContainText('Established');
+  await expect(section.getByTestId('signature-statement-status')).toContainText('Statement not accepted');
+  await section.getByRole('button', { name: 'Read and accept the statement…' }).click();
+  const modal = dialog(page);
+  await expect(modal.getByTestId('signature-statement-text')).toContainText('legally binding equivalent of my handwritten signature');
+  await modal.getByRole('button', { name: 'Accept statement' }).click();
+  await expect(modal.getByText('Tick the box to accept the statement')).toBeVisible();
+  await modal.getByRole('checkbox', { name: 'I have read and accept this statement' }).check();
+  await shot(page, '28b-account-accept-statement');
+  await modal.getByRole('button', { name: 'Accept statement' }).click();
+  await expect(dialog(page)).toBeHidden();
+  await expect(section.getByTestId('signature-statement-status')).toContainText('Statement accepted');
+  await section.getByRole('button', { name: 'Read the statement' }).click();
+  await expect(dialog(page)).toContainText('You have accepted this statement.');
+  await dialog(page).getByRole('button', { name: 'Close' }).click();
+  await signOut(page);
 });
 
 test('[P11-200a1-1] the user enrols an authenticator (TOTP); from then on sign-in needs the code too', async ({ page }) => {

@@ -39,3 +39,8 @@ export function useSignOut(): () => Promise<void> {
     navigate('/login');
   };
 }
+
+/** The e-signature accountability statement (21 CFR 11.10(j)): the same text for everyone, so cached for the session. */
+export function useSignatureStatement(enabled = true) {
+  return useQuery({ queryKey: ['signature-statement'], queryFn: endpoints.signatureStatement, staleTime: Number.POSITIVE_INFINITY, enabled, meta: { silent: true } });
+}

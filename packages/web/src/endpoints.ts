@@ -13,6 +13,8 @@ import {
   auditEntry,
   comment,
   deviationDetail,
+  identityVerification,
+  type identityVerificationRequest,
   link,
   me,
   notification,
@@ -20,6 +22,7 @@ import {
   recordSummary,
   searchHit,
   signature,
+  signatureStatementSchema,
   site,
   task,
   temporaryPassword,
@@ -50,6 +53,10 @@ export type RoleGrant = Me['roles'][number];
 export type TotpEnrolment = z.infer<typeof totpEnrolment>;
 export type ApiTokenCreated = z.infer<typeof apiTokenCreated>;
 export type ApiTokenScope = 'read' | 'write';
+export type SignatureStatement = z.infer<typeof signatureStatementSchema>;
+export type IdentityVerificationInput = z.infer<typeof identityVerificationRequest>;
+export type IdentityVerificationMethod = IdentityVerificationInput['method'];
+export type IdentityVerification = z.infer<typeof identityVerification>;
 export type { Abilities, AuditEntry, TransitionAbility, DeviationDetail, Me, RecordSummary, Signature, Task, UserSummary, VerifyResult };
 
 const items = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item) });
@@ -71,7 +78,7 @@ export interface TransitionInput {
   version: number;
   reason?: string;
   fields?: Record<string, unknown>;
-  signature?: { username?: string; password: string; meaning: string; totp?: string };
+  signature?: { username?: string; password: string; meaning: string; totp?: string; acceptStatement?: boolean };
 }
 
 const rec = (id: string) => `/api/v1/records/${encodeURIComponent(id)}`;
@@ -90,6 +97,8 @@ export const endpoints = {
   confirmTotp: (code: string) => api.post<void>('/api/v1/auth/totp/confirm', { code }),
   createApiToken: (body: { name: string; scopes: ApiTokenScope[]; expiresInDays: number }) =>
     api.post<ApiTokenCreated>('/api/v1/auth/tokens', body, { schema: apiTokenCreated }),
+  signatureStatement: () => api.get<SignatureStatement>('/api/v1/auth/signature-statement', { schema: signatureStatementSchema }),
+  acceptSignatureStatement: () => api.post<Me>('/api/v1/auth/signature-statement', undefined, { schema: me }),
   version: () => api.get<{ version: string; commit: string | null }>('/api/v1/version'),
   sites: () => api.get<Items<Site>>('/api/v1/sites', { schema: items(site) }),
 
@@ -130,6 +139,8 @@ export const endpoints = {
   users: () => api.get<Items<UserSummary>>('/api/v1/users', { schema: items(userSummary) }),
   createUser: (body: { username: string; fullName: string; email?: string; roles: RoleGrant[] }) =>
     api.post<TemporaryPassword>('/api/v1/users', body, { schema: temporaryPassword }),
+  recordIdentityVerification: (id: string, body: IdentityVerificationInput) =>
+    api.post<IdentityVerification>(`/api/v1/users/${id}/identity-verification`, body, { schema: identityVerification }),
   deactivateUser: (id: string, reason: string) => api.post<unknown>(`/api/v1/users/${id}/deactivate`, { reason }),
   resetPassword: (id: string, reason: string) => api.post<TemporaryPassword>(`/api/v1/users/${id}/reset-password`, { reason }),
   unlockUser: (id: string, reason: string) => api.post<unknown>(`/api/v1/users/${id}/unlock`, { reason }),

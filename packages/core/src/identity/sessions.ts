@@ -243,6 +243,8 @@ export function meOf(auth: Authenticated, readiness: SigningReadiness): Me {
     signingSessionStarted: auth.session?.signing_started_at != null,
     identityVerified: readiness.identityVerified,
     signatureStatementAccepted: readiness.statementAccepted,
+    identityVerifiedAt: readiness.identityVerifiedAt?.toISOString() ?? null,
+    signatureStatementAcceptedAt: readiness.statementAcceptedAt?.toISOString() ?? null,
     sessionExpiresAt: auth.session?.expires_at.toISOString() ?? null,
   };
 }

@@ -18,16 +18,18 @@ export const identityVerificationMethods = ['in-person-photo-id', 'hr-record', '
 
 export interface SigningReadiness {
   identityVerified: boolean;
+  identityVerifiedAt: Date | null;
   statementAccepted: boolean;
+  statementAcceptedAt: Date | null;
 }
 
 export async function signingReadiness(db: Queryable, userId: string): Promise<SigningReadiness> {
-  const [row] = await db.query<{ verified: boolean; accepted: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM identity_verification WHERE user_id = $1) AS verified,
-            EXISTS (SELECT 1 FROM signature_statement_acceptance WHERE user_id = $1 AND statement_version = $2) AS accepted`,
+  const [row] = await db.query<{ verified_at: Date | null; accepted_at: Date | null }>(
+    `SELECT (SELECT min(verified_at) FROM identity_verification WHERE user_id = $1) AS verified_at,
+            (SELECT accepted_at FROM signature_statement_acceptance WHERE user_id = $1 AND statement_version = $2) AS accepted_at`,
     [userId, signatureStatement.version],
   );
-  return { identityVerified: row.verified, statementAccepted: row.accepted };
+  return { identityVerified: row.verified_at !== null, identityVerifiedAt: row.verified_at, statementAccepted: row.accepted_at !== null, statementAcceptedAt: row.accepted_at };
 }
 
 /**

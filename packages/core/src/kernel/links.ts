@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context.js';
 import type { Queryable } from '../db/database.js';
 import { sqlState } from '../db/database.js';
-import { DomainError, notFound } from '../errors.js';
+import { DomainError } from '../errors.js';
 import { appendAudit } from './audit.js';
 import { getRecord, type RecordRow } from './records.js';
 

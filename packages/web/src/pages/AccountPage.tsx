@@ -21,10 +21,12 @@ import { roleLabels } from '@verity/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { isApiError } from '../api';
+import { useSignatureStatement } from '../auth';
 import { DateTime, fieldError, FormProblem } from '../components/common';
 import { type ApiTokenCreated, type ApiTokenScope, endpoints, type Me, type TotpEnrolment } from '../endpoints';
 import { formatLocal } from '../format';
 import { notifySuccess } from '../notify';
+import { SignatureStatementBox } from '../record/SignatureFields';
 import { ChangePasswordForm } from './ChangePasswordPage';
 
 /** One titled card of the account page; a labelled region so tests and screen readers find it. */
@@ -149,6 +151,131 @@ function ProfileSection({ me }: { me: Me }) {
           </List>
         </div>
       </Stack>
+    </Section>
+  );
+}
+
+/** Read the accountability statement; accept it here rather than with the first signature (11.10(j)). */
+function StatementModal({ me, onClose }: { me: Me; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const [checked, setChecked] = useState(false);
+  const [localError, setLocalError] = useState<string | undefined>();
+  const accept = useMutation({
+    mutationFn: endpoints.acceptSignatureStatement,
+    meta: { silent: true },
+    onSuccess: (updated) => {
+      queryClient.setQueryData(['me'], updated);
+      void queryClient.invalidateQueries({ queryKey: ['me'] });
+      notifySuccess('Statement accepted', 'Your acceptance is recorded in the audit trail. It is not asked again with your signatures.');
+      onClose();
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!checked) return setLocalError('Tick the box to accept the statement');
+    setLocalError(undefined);
+    accept.mutate();
+  };
+  return (
+    <Modal opened onClose={onClose} title={<Text fw={650}>Electronic signature: accountability statement</Text>} size="lg">
+      {me.signatureStatementAccepted ? (
+        <Stack gap="sm">
+          <StatementText />
+          <Alert color="teal" variant="light">
+            You have accepted this statement.
+          </Alert>
+          <Group justify="flex-end">
+            <Button onClick={onClose}>Close</Button>
+          </Group>
+        </Stack>
+      ) : (
+        <form onSubmit={submit} noValidate aria-label="Accept the statement">
+          <Stack gap="sm">
+            <SignatureStatementBox
+              checked={checked}
+              onChange={(value) => {
+                setChecked(value);
+                if (value) setLocalError(undefined);
+              }}
+              error={localError}
+            />
+            <FormProblem error={accept.error} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={onClose}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={accept.isPending}>
+                Accept statement
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}
+
+function StatementText() {
+  const statement = useSignatureStatement();
+  if (statement.isPending) return <Text size="sm" c="dimmed">Loading…</Text>;
+  if (statement.isError) return <FormProblem error={statement.error} />;
+  return (
+    <Paper withBorder radius="md" p="sm" data-testid="signature-statement-text">
+      <Text size="xs" c="dimmed" mb={4}>
+        Version {statement.data.version}
+      </Text>
+      <Text size="sm" style={{ whiteSpace: 'pre-line' }}>
+        {statement.data.text}
+      </Text>
+    </Paper>
+  );
+}
+
+/** Whether this person can sign electronically, and what is still missing (11.100(b), 11.10(j)). */
+function ElectronicSignatureSection({ me }: { me: Me }) {
+  const [reading, setReading] = useState(false);
+  return (
+    <Section title="Electronic signature" description="Your electronic signature is the legally binding equivalent of your handwritten signature.">
+      <Stack gap="sm">
+        <Group gap="xs" wrap="nowrap" align="flex-start" data-testid="signature-established">
+          {me.identityVerified ? (
+            <Badge color="teal" variant="light" tt="none" style={{ flexShrink: 0 }}>
+              Established
+            </Badge>
+          ) : (
+            <Badge color="orange" variant="outline" tt="none" style={{ flexShrink: 0 }}>
+              Not established
+            </Badge>
+          )}
+          <Text size="sm">
+            {me.identityVerified
+              ? `An administrator verified your identity on ${formatLocal(me.identityVerifiedAt)}: you can sign electronically.`
+              : 'An administrator must record how your identity was verified before you can sign. Ask your system administrator.'}
+          </Text>
+        </Group>
+        <Group gap="xs" wrap="nowrap" align="flex-start" data-testid="signature-statement-status">
+          {me.signatureStatementAccepted ? (
+            <Badge color="teal" variant="light" tt="none" style={{ flexShrink: 0 }}>
+              Statement accepted
+            </Badge>
+          ) : (
+            <Badge color="yellow" variant="outline" tt="none" style={{ flexShrink: 0 }}>
+              Statement not accepted
+            </Badge>
+          )}
+          <Text size="sm">
+            {me.signatureStatementAccepted
+              ? `You accepted the accountability statement for electronic signatures on ${formatLocal(me.signatureStatementAcceptedAt)}.`
+              : 'Read and accept the accountability statement: here, or with your first signature.'}
+          </Text>
+        </Group>
+        <Group>
+          <Button variant={me.signatureStatementAccepted ? 'default' : 'filled'} onClick={() => setReading(true)}>
+            {me.signatureStatementAccepted ? 'Read the statement' : 'Read and accept the statement…'}
+          </Button>
+        </Group>
+      </Stack>
+      {reading && <StatementModal me={me} onClose={() => setReading(false)} />}
     </Section>
   );
 }
@@ -394,6 +521,7 @@ export function AccountPage({ me }: { me: Me }) {
         <Grid.Col span={{ base: 12, lg: 6 }}>
           <Stack gap="md">
             <ProfileSection me={me} />
+            <ElectronicSignatureSection me={me} />
             <Section title="Password" description="Used to sign in and to confirm every electronic signature.">
               <ChangePasswordForm me={me} forced={false} />
             </Section>

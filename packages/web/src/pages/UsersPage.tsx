@@ -3,7 +3,7 @@ import { roleLabels, roleNames, type RoleName } from '@verity/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { DateTime, Empty, fieldError, FormProblem, Loading, QueryError } from '../components/common';
-import { endpoints, type Me, type RoleGrant, type TemporaryPassword, type UserSummary } from '../endpoints';
+import { endpoints, type IdentityVerificationMethod, type Me, type RoleGrant, type TemporaryPassword, type UserSummary } from '../endpoints';
 import { formatLocal } from '../format';
 import { notifySuccess } from '../notify';
 import { linkProps } from '../router';
@@ -134,6 +134,101 @@ function CreateUserModal({ onClose, onCreated }: { onClose: () => void; onCreate
   );
 }
 
+/** How the administrator checked that the person is who they claim to be (21 CFR 11.100(b)). */
+const verificationMethodLabels: Record<IdentityVerificationMethod, string> = {
+  'in-person-photo-id': 'In person, with an official photo ID',
+  'hr-record': 'HR record (identity checked at hiring)',
+  'video-call-photo-id': 'Video call, with an official photo ID shown',
+  'manager-attestation': "Written attestation by the person's manager",
+};
+const verificationMethodOptions = Object.entries(verificationMethodLabels).map(([value, label]) => ({ value, label }));
+const isVerificationMethod = (value: string | null): value is IdentityVerificationMethod => value !== null && value in verificationMethodLabels;
+
+/** Records how the person's identity was verified: this establishes their electronic signature. */
+function IdentityVerificationModal({ user, onClose }: { user: UserSummary; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const [method, setMethod] = useState<IdentityVerificationMethod | null>(null);
+  const [evidenceRef, setEvidenceRef] = useState('');
+  // Local checks show after the first attempt and follow the input from then on.
+  const [tried, setTried] = useState(false);
+  const localErrors: Record<string, string | undefined> = tried
+    ? { method: method ? undefined : 'Choose how you verified the identity', evidenceRef: evidenceRef.trim() ? undefined : 'Say where the evidence can be found' }
+    : {};
+  const run = useMutation({
+    mutationFn: (chosen: IdentityVerificationMethod) => endpoints.recordIdentityVerification(user.id, { method: chosen, evidenceRef: evidenceRef.trim() }),
+    meta: { silent: true },
+    onSuccess: (result) => {
+      void queryClient.invalidateQueries({ queryKey: ['users'] });
+      notifySuccess('Identity verification recorded', `${user.fullName} can now sign electronically. Recorded by ${result.verifiedByName}.`);
+      onClose();
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setTried(true);
+    if (method && evidenceRef.trim()) run.mutate(method);
+  };
+  const errorFor = (name: string) => localErrors[name] ?? fieldError(run.error, name);
+  return (
+    <Modal opened onClose={onClose} title={<Text fw={650}>{`Record identity verification: ${user.fullName}`}</Text>} size="lg">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Alert color="blue" variant="light">
+            <Text size="sm">
+              Before {user.fullName} (<Text span ff="monospace" size="sm">{user.username}</Text>) can sign electronically, record how you verified that
+              they are who they claim to be (21 CFR 11.100(b)). The record goes into the audit trail under your name and cannot be changed.
+            </Text>
+          </Alert>
+          <Select
+            label="How was the identity verified?"
+            placeholder="Choose the method"
+            required
+            data={verificationMethodOptions}
+            value={method}
+            onChange={(v) => setMethod(isVerificationMethod(v) ? v : null)}
+            error={errorFor('method')}
+            allowDeselect={false}
+          />
+          <TextInput
+            label="Evidence reference"
+            description="What you checked and where the evidence is kept, e.g. “Passport checked, HR file 2026-118”. Do not type ID numbers."
+            required
+            maxLength={200}
+            value={evidenceRef}
+            onChange={(e) => setEvidenceRef(e.currentTarget.value)}
+            error={errorFor('evidenceRef')}
+          />
+          <FormProblem error={run.error} shownFields={['method', 'evidenceRef']} ignoredFields={['id']} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={run.isPending}>
+              Record verification
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+/** Badges in table cells show their whole text rather than an ellipsis. */
+const fullBadge = { root: { maxWidth: 'none', flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } } as const;
+
+/** Whether the person's electronic signature is established (identity verified by an administrator). */
+function SignatureBadge({ user }: { user: UserSummary }) {
+  return user.identityVerified ? (
+    <Badge color="teal" variant="light" tt="none" styles={fullBadge} data-testid="signature-state">
+      Signature established
+    </Badge>
+  ) : (
+    <Badge color="orange" variant="outline" tt="none" styles={fullBadge} data-testid="signature-state">
+      Identity not verified
+    </Badge>
+  );
+}
+
 type UserAction = 'deactivate' | 'reset' | 'unlock' | 'roles';
 const actionTitles: Record<UserAction, string> = {
   deactivate: 'Deactivate user',
@@ -196,6 +291,7 @@ export function UsersPage({ me }: { me: Me }) {
   const [creating, setCreating] = useState(false);
   const [temporary, setTemporary] = useState<TemporaryPassword | null>(null);
   const [pending, setPending] = useState<{ user: UserSummary; action: UserAction } | null>(null);
+  const [verifying, setVerifying] = useState<UserSummary | null>(null);
 
   return (
     <>
@@ -211,7 +307,7 @@ export function UsersPage({ me }: { me: Me }) {
         ) : users.data.items.length === 0 ? (
           <Empty>No users.</Empty>
         ) : (
-          <Table.ScrollContainer minWidth={860}>
+          <Table.ScrollContainer minWidth={1000}>
             <Table striped verticalSpacing={6} fz="sm" aria-label="Users">
               <Table.Thead>
                 <Table.Tr>
@@ -219,6 +315,7 @@ export function UsersPage({ me }: { me: Me }) {
                   <Table.Th>Full name</Table.Th>
                   <Table.Th>Roles</Table.Th>
                   <Table.Th>State</Table.Th>
+                  <Table.Th>Electronic signature</Table.Th>
                   <Table.Th>Last sign-in</Table.Th>
                   <Table.Th w={60} />
                 </Table.Tr>
@@ -245,7 +342,7 @@ export function UsersPage({ me }: { me: Me }) {
                     <Table.Td>
                       <Group gap={4}>
                         {user.roles.map((g) => (
-                          <Badge key={`${g.role}@${g.siteCode}`} variant="light" color="gray" style={{ textTransform: 'none' }}>
+                          <Badge key={`${g.role}@${g.siteCode}`} variant="light" color="gray" tt="none" styles={fullBadge}>
                             {roleLabels[g.role]} · {g.siteCode}
                           </Badge>
                         ))}
@@ -253,14 +350,21 @@ export function UsersPage({ me }: { me: Me }) {
                     </Table.Td>
                     <Table.Td>
                       {!user.active ? (
-                        <Badge color="gray" tt="none">Deactivated</Badge>
+                        <Badge color="gray" tt="none" styles={fullBadge}>
+                          Deactivated
+                        </Badge>
                       ) : user.locked ? (
-                        <Badge color="red" tt="none">Locked</Badge>
+                        <Badge color="red" tt="none" styles={fullBadge}>
+                          Locked
+                        </Badge>
                       ) : (
-                        <Badge color="teal" variant="light" tt="none">
+                        <Badge color="teal" variant="light" tt="none" styles={fullBadge}>
                           Active
                         </Badge>
                       )}
+                    </Table.Td>
+                    <Table.Td>
+                      <SignatureBadge user={user} />
                     </Table.Td>
                     <Table.Td>
                       <DateTime iso={user.lastLoginAt} />
@@ -275,7 +379,8 @@ export function UsersPage({ me }: { me: Me }) {
                         {user.id === me.id ? (
                           <Menu.Dropdown maw={280}>
                             <Menu.Label style={{ whiteSpace: 'normal' }}>
-                              This is you. Another administrator must change your roles, unlock or deactivate your account (segregation of duties).
+                              This is you. Another administrator must change your roles, verify your identity, unlock or deactivate your account
+                              (segregation of duties).
                             </Menu.Label>
                             <Menu.Item {...linkProps('/account')} component="a">
                               My account (password, two-factor)…
@@ -284,6 +389,9 @@ export function UsersPage({ me }: { me: Me }) {
                         ) : (
                           <Menu.Dropdown>
                             <Menu.Item onClick={() => setPending({ user, action: 'roles' })}>Edit roles…</Menu.Item>
+                            <Menu.Item disabled={!user.active} onClick={() => setVerifying(user)}>
+                              {user.identityVerified ? 'Record identity verification again…' : 'Record identity verification…'}
+                            </Menu.Item>
                             <Menu.Item disabled={!user.active} onClick={() => setPending({ user, action: 'reset' })}>
                               Reset password…
                             </Menu.Item>
@@ -316,6 +424,7 @@ export function UsersPage({ me }: { me: Me }) {
         />
       )}
       {pending && <UserActionModal user={pending.user} action={pending.action} onClose={() => setPending(null)} onTemporaryPassword={setTemporary} />}
+      {verifying && <IdentityVerificationModal user={verifying} onClose={() => setVerifying(null)} />}
       {temporary && <TemporaryPasswordModal result={temporary} onClose={() => setTemporary(null)} />}
     </>
   );

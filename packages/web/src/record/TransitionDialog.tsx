@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { isApiError } from '../api';
 import { fieldError, FormProblem } from '../components/common';
 import type { Me, TransitionAbility, TransitionInput } from '../endpoints';
@@ -8,11 +8,13 @@ import { humanize } from '../format';
 import { notifySuccess } from '../notify';
 import { fieldDef } from './fields';
 import { FieldInput, type FieldValues, toFormValue, toPayload } from './FieldInput';
-import { SignatureFields, type SignatureValues } from './SignatureFields';
+import { canSign, SignatureFields, SignatureNotEstablished, type SignatureValues } from './SignatureFields';
 import { type RecordDetail, type RecordTypeConfig, fieldValue } from './types';
 
 /** Codes after which the signer should simply retry the password (nothing was changed). */
 const signatureCodes = new Set(['SIGNATURE_FAILED', 'SIGNATURE_REQUIRED', 'INVALID_CREDENTIALS']);
+/** Codes that mean the cached "me" is out of date about the signing prerequisites (11.100(b), 11.10(j)). */
+const prerequisiteCodes = new Set(['SIGNING_NOT_ESTABLISHED', 'SIGNATURE_STATEMENT_REQUIRED']);
 
 /**
  * One workflow step: the fields the transition requires (pre-filled from the record), a reason
@@ -37,8 +39,13 @@ export function TransitionDialog<T extends RecordDetail>({
   const defs = transition.requiredFields.map((name) => fieldDef(config.fields, name));
   const [values, setValues] = useState<FieldValues>(() => Object.fromEntries(defs.map((def) => [def.name, toFormValue(def, fieldValue(record, def))])));
   const [reason, setReason] = useState('');
-  const [signature, setSignature] = useState<SignatureValues>({ username: '', password: '', meaning: transition.meanings[0] ?? '', totp: '' });
+  const [signature, setSignature] = useState<SignatureValues>({ username: '', password: '', meaning: transition.meanings[0] ?? '', totp: '', acceptStatement: false });
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  // An administrator may have established the signature since "me" was loaded: check again when signing is asked.
+  const prerequisitesMissing = transition.requiresSignature && (!me.identityVerified || !me.signatureStatementAccepted);
+  useEffect(() => {
+    if (prerequisitesMissing) void queryClient.invalidateQueries({ queryKey: ['me'] });
+  }, [prerequisitesMissing, queryClient]);
 
   const run = useMutation({
     mutationFn: () => {
@@ -51,6 +58,7 @@ export function TransitionDialog<T extends RecordDetail>({
           meaning: signature.meaning,
           ...(signature.username.trim() ? { username: signature.username.trim() } : {}),
           ...(signature.totp ? { totp: signature.totp } : {}),
+          ...(!me.signatureStatementAccepted && signature.acceptStatement ? { acceptStatement: true } : {}),
         };
       }
       return config.transition(record.id, body);
@@ -66,6 +74,7 @@ export function TransitionDialog<T extends RecordDetail>({
     },
     onError: (error) => {
       if (isApiError(error) && signatureCodes.has(error.code)) setSignature((s) => ({ ...s, password: '', totp: '' }));
+      if (isApiError(error) && prerequisiteCodes.has(error.code)) void queryClient.invalidateQueries({ queryKey: ['me'] });
     },
   });
 
@@ -78,6 +87,8 @@ export function TransitionDialog<T extends RecordDetail>({
     }
     if (transition.requiresReason && !reason.trim()) errors.reason = 'Give the reason: it is recorded in the audit trail';
     if (transition.requiresSignature) {
+      if (!canSign(me)) return;
+      if (!me.signatureStatementAccepted && !signature.acceptStatement) errors.acceptStatement = 'Tick the box to accept the statement: it is asked once, before your first signature';
       if (!me.signingSessionStarted && !signature.username.trim()) errors.username = 'Enter your user name to sign';
       if (!signature.password) errors.password = 'Enter your password to sign';
       if (!signature.meaning) errors.meaning = 'Choose the meaning of your signature';
@@ -90,6 +101,7 @@ export function TransitionDialog<T extends RecordDetail>({
   const errorFor = (name: string) => localErrors[name] ?? fieldError(run.error, name);
   const conflict = isApiError(run.error) && run.error.code === 'VERSION_CONFLICT';
   const signatureFailed = isApiError(run.error) && signatureCodes.has(run.error.code);
+  const signingBlocked = transition.requiresSignature && !canSign(me);
   const title = transition.requiresSignature ? `${transition.label} — electronic signature` : transition.label;
 
   return (
@@ -99,6 +111,7 @@ export function TransitionDialog<T extends RecordDetail>({
           <Text size="sm" c="dimmed">
             {record.number} · {record.title} → <strong>{transition.to ? humanize(transition.to) : transition.label}</strong>
           </Text>
+          {signingBlocked && <SignatureNotEstablished />}
           {conflict && (
             <Alert color="orange" title="Someone else changed this record — reload" role="alert">
               <Text size="sm">Your input is kept. Reload the record, check the change, then try again.</Text>
@@ -130,13 +143,13 @@ export function TransitionDialog<T extends RecordDetail>({
             <SignatureFields me={me} meanings={transition.meanings} values={signature} onChange={setSignature} errorFor={errorFor} />
           )}
           {!conflict && !signatureFailed && (
-            <FormProblem error={run.error} shownFields={[...defs.map((d) => d.name), 'reason', 'username', 'password', 'meaning', 'totp']} />
+            <FormProblem error={run.error} shownFields={[...defs.map((d) => d.name), 'reason', 'username', 'password', 'meaning', 'totp', 'acceptStatement']} />
           )}
           <Group justify="flex-end" mt="xs">
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={run.isPending} data-testid="transition-submit">
+            <Button type="submit" loading={run.isPending} disabled={signingBlocked} data-testid="transition-submit">
               {transition.requiresSignature ? `Sign and ${transition.label.toLowerCase()}` : transition.label}
             </Button>
           </Group>
