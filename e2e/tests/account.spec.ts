@@ -67,7 +67,7 @@ test('[P11-200a3-1] an administrator creates a user and gets a one-time temporar
 });
 
 test('[P11-100b-1] the administrator records how the new user\'s identity was verified: their electronic signature is established', async ({ page }) => {
-  test.skip(!temporaryPassword, 'needs the user created in the first test');
+  expect(temporaryPassword, 'needs the user created in the first test').toBeTruthy(); // serial mode: a failed earlier test stops this one
   await signIn(page, 'ada.admin');
   await page.goto('/admin/users');
   const row = page.getByRole('row').filter({ hasText: username });
@@ -98,7 +98,7 @@ test('[P11-100b-1] the administrator records how the new user\'s identity was ve
 });
 
 test('[P11-200a3-1][P11-300b-1] the temporary password must be changed at first sign-in; the policy is shown and enforced', async ({ page }) => {
-  test.skip(!temporaryPassword, 'needs the user created in the first test');
+  expect(temporaryPassword, 'needs the user created in the first test').toBeTruthy(); // serial mode: a failed earlier test stops this one
   await signInAs(page, username, temporaryPassword);
   await expect(page).toHaveURL(/\/change-password$/);
   await expect(page.getByRole('heading', { name: 'Change your password' })).toBeVisible();
@@ -131,7 +131,7 @@ test('[P11-200a3-1][P11-300b-1] the temporary password must be changed at first 
 });
 
 test('[P11-10j-1] the user reads and accepts the e-signature accountability statement on "My account"', async ({ page }) => {
-  test.skip(!temporaryPassword, 'needs the user created in the first test');
+  expect(temporaryPassword, 'needs the user created in the first test').toBeTruthy(); // serial mode: a failed earlier test stops this one
   await signInAs(page, username, ownPassword);
   await expect(page.getByTestId('current-user')).toHaveText(fullName);
   await page.goto('/account');
@@ -156,7 +156,7 @@ test('[P11-10j-1] the user reads and accepts the e-signature accountability stat
 
 test('[P11-200a1-1] the user enrols an authenticator (TOTP); from then on sign-in needs the code too', async ({ page }) => {
   test.setTimeout(150_000);
-  test.skip(!temporaryPassword, 'needs the user created in the first test');
+  expect(temporaryPassword, 'needs the user created in the first test').toBeTruthy(); // serial mode: a failed earlier test stops this one
   await signInAs(page, username, ownPassword);
   await page.getByTestId('current-user').click();
   await expect(page).toHaveURL(/\/account$/);
@@ -199,7 +199,7 @@ test('[P11-200a1-1] the user enrols an authenticator (TOTP); from then on sign-i
 
 test('[P11-10g-1] an API token is shown once, with its scopes, and works as a bearer token', async ({ page, request }) => {
   test.setTimeout(150_000);
-  test.skip(!totpSecret, 'needs the authenticator enrolled in the previous test');
+  expect(totpSecret, 'needs the authenticator enrolled in the previous test').toBeTruthy(); // serial mode: a failed earlier test stops this one
   await signInAs(page, username, ownPassword, freshCode);
   await expect(page.getByTestId('current-user')).toBeVisible();
   await page.goto('/account');
@@ -227,7 +227,7 @@ test('[P11-10g-1] an API token is shown once, with its scopes, and works as a be
 });
 
 test('[P11-300d-1][P11-10d-2] the administrator resets, unlocks and deactivates the user, each with a reason', async ({ page, request }) => {
-  test.skip(!temporaryPassword, 'needs the user created in the first test');
+  expect(temporaryPassword, 'needs the user created in the first test').toBeTruthy(); // serial mode: a failed earlier test stops this one
   // Lock the account with five wrong passwords.
   for (let attempt = 0; attempt < 5; attempt++) {
     await request.post('/api/v1/auth/login', { data: { username, password: 'not-the-password-at-all' } });

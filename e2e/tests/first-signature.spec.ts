@@ -102,7 +102,7 @@ test('[P11-100b-1] without a recorded identity verification the signature dialog
 });
 
 test('[P11-10j-1] the first signature asks to accept the accountability statement, once', async ({ page }) => {
-  test.skip(!recordUrl, 'needs the set-up of beforeAll');
+  expect(recordUrl, 'needs the set-up of beforeAll').toBeTruthy(); // serial mode: a failed earlier test stops this one
   const ada = await apiAs('ada.admin', password());
   await ok(ada.post(`/api/v1/users/${userId}/identity-verification`, { data: { method: 'video-call-photo-id', evidenceRef: 'ID card shown on video call, HR file 2026-131' } }), 'verify identity');
   await ada.dispose();
