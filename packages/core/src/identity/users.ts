@@ -51,25 +51,38 @@ export async function loadActor(db: Queryable, userId: string): Promise<Actor> {
   return { id: user.id, username: user.username, fullName: user.full_name, roles: await rolesOf(db, user.id) };
 }
 
-async function toSummary(db: Queryable, row: UserRow): Promise<UserSummary> {
-  return {
+/** Users as the administration API shows them, with roles and signature status, in one query. */
+async function summaries(db: Queryable, userId?: string): Promise<UserSummary[]> {
+  const rows = await db.query<UserRow & { identity_verified: boolean; grants: { role: UserSummary['roles'][number]['role']; siteCode: string }[] }>(
+    `SELECT u.*,
+            EXISTS (SELECT 1 FROM identity_verification v WHERE v.user_id = u.id) AS identity_verified,
+            COALESCE((SELECT json_agg(json_build_object('role', r.role, 'siteCode', s.code) ORDER BY s.code, r.role)
+                        FROM user_role r JOIN site s ON s.id = r.site_id WHERE r.user_id = u.id), '[]'::json) AS grants
+       FROM app_user u WHERE ($1::uuid IS NULL OR u.id = $1) ORDER BY u.username_key`,
+    [userId ?? null],
+  );
+  return rows.map((row) => ({
     id: row.id,
     username: row.username,
     fullName: row.full_name,
     email: row.email,
     active: row.active,
     locked: row.locked_at !== null,
-    identityVerified: (await db.query('SELECT 1 FROM identity_verification WHERE user_id = $1 LIMIT 1', [row.id])).length > 0,
-    roles: (await rolesOf(db, row.id)).map((g) => ({ role: g.role as UserSummary['roles'][number]['role'], siteCode: g.siteCode })),
+    identityVerified: row.identity_verified,
+    roles: row.grants,
     lastLoginAt: row.last_login_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
-  };
+  }));
+}
+
+async function toSummary(db: Queryable, row: Pick<UserRow, 'id'>): Promise<UserSummary> {
+  const [summary] = await summaries(db, row.id);
+  return summary;
 }
 
 export async function listUsers(ctx: Ctx): Promise<UserSummary[]> {
   requireUserManager(ctx.actor);
-  const rows = await ctx.tx.query<UserRow>('SELECT * FROM app_user ORDER BY username_key');
-  return Promise.all(rows.map((r) => toSummary(ctx.tx, r)));
+  return summaries(ctx.tx);
 }
 
 function requireUserManager(actor: Actor): void {
@@ -151,7 +164,7 @@ export async function deactivateUser(ctx: Ctx, userId: string, reason: string): 
   await ctx.tx.query('UPDATE app_user SET active = false, deactivated_at = $2, version = version + 1 WHERE id = $1', [userId, ctx.now]);
   await revokeCredentials(ctx, userId);
   await appendAudit(ctx, { entityType: 'user', entityId: userId, action: 'user.deactivated', reason, changes: [{ field: 'active', old: true, new: false }] });
-  return toSummary(ctx.tx, { ...row, active: false });
+  return toSummary(ctx.tx, row);
 }
 
 async function revokeCredentials(ctx: Ctx, userId: string): Promise<void> {
@@ -184,7 +197,7 @@ export async function unlockUser(ctx: Ctx, userId: string, reason: string): Prom
   if (row.id === ctx.actor.id) throw new DomainError('SEGREGATION_OF_DUTIES', 'Another administrator must unlock your account', [{ path: 'id', message: 'is you' }]);
   await ctx.tx.query('UPDATE app_user SET locked_at = NULL, failed_attempts = 0, version = version + 1 WHERE id = $1', [userId]);
   await appendAudit(ctx, { entityType: 'user', entityId: userId, action: 'user.unlocked', reason, changes: [{ field: 'locked', old: row.locked_at !== null, new: false }] });
-  return toSummary(ctx.tx, { ...row, locked_at: null });
+  return toSummary(ctx.tx, row);
 }
 
 export async function setRoles(ctx: Ctx, userId: string, roles: { role: string; siteCode: string }[], reason: string): Promise<UserSummary> {
