@@ -20,6 +20,7 @@ export * from './kernel/keys.js';
 export * from './kernel/links.js';
 export * from './kernel/outbox.js';
 export * from './kernel/record-export.js';
+export * from './kernel/record-pdf.js';
 export * from './kernel/record-queries.js';
 export * from './kernel/records.js';
 export * from './kernel/signatures.js';

@@ -122,3 +122,38 @@ describe('true copies for inspection', () => {
     expect(verify(null, tampered, publicKey, secondSignature)).toBe(false);
   });
 });
+
+/** The text of an uncompressed pdfkit PDF: hex strings of each TJ array joined per line. */
+function pdfText(pdf: Buffer): string {
+  const source = pdf.toString('latin1');
+  const lines: string[] = [];
+  for (const array of source.matchAll(/\[([^\]]*)\]\s*TJ/g)) {
+    lines.push([...array[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((hex) => Buffer.from(hex[1], 'hex').toString('latin1')).join(''));
+  }
+  return lines.join('\n').replace(/\u0097/g, '—');
+}
+
+describe('human-readable copies', () => {
+  it('[P11-10b-1][P11-50b-1] the PDF copy shows every field, each signature manifestation (name, UTC time, meaning) and every audit entry, marked uncontrolled when printed', async () => {
+    const created = (await qa.post('/api/v1/deviations', deviationInput({ title: 'PDF rendition check' }))).body;
+    const triaged = await qa.post(`/api/v1/deviations/${created.id}/transitions`, { version: created.version, action: 'triage', fields: { classification: 'critical', triageRationale: 'Sterility assurance affected' } });
+    await investigator.post(`/api/v1/deviations/${created.id}/transitions`, { version: triaged.body.version, action: 'submit_investigation', fields: investigationFields, signature: { username: 'ivy', password: PASSWORD, meaning: 'authorship' } });
+    const response = await world.app.inject({ method: 'GET', url: `/api/v1/records/${created.id}/export.pdf`, headers: { cookie: `verity_session=${inspector.cookie}` } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    expect(response.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const text = pdfText(response.rawPayload);
+    const signatures = (await qa.get(`/api/v1/records/${created.id}/signatures`)).body.items;
+    expect(signatures).toHaveLength(1);
+    expect(text).toContain(signatures[0].manifestation);
+    expect(text).toContain(created.number);
+    expect(text).toContain('PDF rendition check');
+    expect(text).toContain('Sterility assurance affected');
+    expect(text).toContain(investigationFields.rootCause);
+    expect(text).toMatch(/UNCONTROLLED WHEN PRINTED — printed by Ingrid Inspector at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    const trail = (await qa.get(`/api/v1/records/${created.id}/audit-trail`)).body.items;
+    for (const entry of trail) expect(text).toContain(`#${entry.entitySeq}  `);
+    expect(text).toContain('status: under_investigation -> pending_qa_approval');
+    expect((await world.anonymous.get(`/api/v1/records/${created.id}/export.pdf`)).status).toBe(401);
+  });
+});

@@ -2,7 +2,7 @@ import {
   attachment, auditEntry, comment, createCommentRequest, createLinkRequest, idParams, link, signature, trace, versionSnapshot,
 } from '@verity/contracts';
 import {
-  addComment, appendAudit, attachFile, exportRecord, attachmentsOf, auditTrailOf, can, commentsOf, DomainError, getAttachment, getRecord, linkRecords, linksOf, lockRecord, readBlob,
+  addComment, appendAudit, attachFile, exportRecord, renderRecordPdf, attachmentsOf, auditTrailOf, can, commentsOf, DomainError, getAttachment, getRecord, linkRecords, linksOf, lockRecord, readBlob,
   type RecordRow, type Services, signaturesOf, traceOf, versionsOf, withTransaction,
 } from '@verity/core';
 import type { Actor } from '@verity/core';
@@ -51,6 +51,14 @@ export async function recordRoutes(appBase: FastifyInstance, { services }: { ser
       .header('x-verity-key-id', copy.keyId)
       .header('x-content-sha256', copy.digest)
       .send(copy.canonical);
+  });
+
+  app.get('/api/v1/records/:id/export.pdf', { schema: { tags, summary: 'The human-readable true copy: fields, signature manifestations, audit trail; marked uncontrolled when printed', params: idParams } }, async (request, reply) => {
+    const auth = requireAuth(request);
+    const record = await readable(services, auth.actor, request.params.id);
+    const copy = await exportRecord(services, auth.actor, record);
+    const pdf = await renderRecordPdf(copy.body, copy.digest);
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="${record.number}.pdf"`).header('x-content-sha256', copy.digest).send(pdf);
   });
 
   app.get('/api/v1/instance-key', { schema: { tags, summary: "The instance's public signing key (Ed25519, SPKI PEM) to verify exported records offline", response: { 200: z.object({ keyId: z.string(), publicKeyPem: z.string(), algorithm: z.literal('Ed25519') }) } } }, async (request) => {

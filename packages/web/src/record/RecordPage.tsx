@@ -117,6 +117,11 @@ export function RecordPage<T extends RecordDetail>({
                 Export signed copy
               </Anchor>
             </Tooltip>
+            <Tooltip label="A printable copy with every field, the signature manifestations and the audit trail, marked uncontrolled when printed" multiline w={260}>
+              <Anchor href={`/api/v1/records/${encodeURIComponent(record.id)}/export.pdf`} download size="xs">
+                Print copy (PDF)
+              </Anchor>
+            </Tooltip>
           </Stack>
         </Group>
         <Group gap="xl" mt="sm" wrap="wrap">
