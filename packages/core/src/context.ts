@@ -77,9 +77,5 @@ export interface Ctx {
 
 /** Runs fn in one transaction with a context; every change and its audit entries commit together. */
 export function withTransaction<T>(services: Services, actor: Actor, request: RequestContext, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
-  return services.db.transaction((tx) => fn({ services, tx, actor, request, now: truncateToMs(services.clock.now()) }));
-}
-
-function truncateToMs(date: Date): Date {
-  return new Date(date.getTime());
+  return services.db.transaction((tx) => fn({ services, tx, actor, request, now: services.clock.now() }));
 }

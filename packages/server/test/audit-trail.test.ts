@@ -21,13 +21,7 @@ async function deviationWithHistory() {
   return created.body.id as string;
 }
 
-/** Runs SQL as a superuser with triggers switched off, as an attacker with database access would. */
-async function tamper(sql: string, params: unknown[] = []) {
-  await world.db.transaction(async (tx) => {
-    await tx.query("SET LOCAL session_replication_role = 'replica'");
-    await tx.query(sql, params);
-  });
-}
+const tamper = (sql: string, params: unknown[] = []) => tamperIn(world, sql, params);
 
 async function verify() {
   const response = await qa.post('/api/v1/audit-trail/verify');
@@ -180,6 +174,7 @@ describe('tamper detection on a clean trail per case', () => {
   }
 });
 
+/** Runs SQL as a superuser with triggers switched off, as an attacker with database access would. */
 async function tamperIn(w: TestWorld, sql: string, params: unknown[] = []) {
   await w.db.transaction(async (tx) => {
     await tx.query("SET LOCAL session_replication_role = 'replica'");

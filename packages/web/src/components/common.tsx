@@ -1,4 +1,4 @@
-import { Alert, Badge, Center, List, Loader, Text, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Center, Group, List, Loader, Text, Tooltip } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { ApiError, isApiError } from '../api';
 import { formatLocal, formatUtc } from '../format';
@@ -101,4 +101,20 @@ export function Empty({ children }: { children: ReactNode }) {
 /** Field error of a failed submit, for a form input's `error` prop. */
 export function fieldError(error: unknown, name: string): string | undefined {
   return isApiError(error) ? error.fieldError(name) : undefined;
+}
+
+/** The buttons at the foot of a form: an optional Cancel and the submit button, right-aligned. */
+export function FormActions({ submitLabel, loading, onCancel }: { submitLabel: string; loading: boolean; onCancel?: () => void }) {
+  return (
+    <Group justify="flex-end">
+      {onCancel && (
+        <Button variant="default" onClick={onCancel}>
+          Cancel
+        </Button>
+      )}
+      <Button type="submit" loading={loading}>
+        {submitLabel}
+      </Button>
+    </Group>
+  );
 }

@@ -22,7 +22,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { isApiError } from '../api';
 import { useSignatureStatement } from '../auth';
-import { DateTime, fieldError, FormProblem } from '../components/common';
+import { DateTime, fieldError, FormActions, FormProblem } from '../components/common';
 import { type ApiTokenCreated, type ApiTokenScope, endpoints, type Me, type TotpEnrolment } from '../endpoints';
 import { formatLocal } from '../format';
 import { notifySuccess } from '../notify';
@@ -200,14 +200,7 @@ function StatementModal({ me, onClose }: { me: Me; onClose: () => void }) {
               error={localError}
             />
             <FormProblem error={accept.error} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={onClose}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={accept.isPending}>
-                Accept statement
-              </Button>
-            </Group>
+            <FormActions submitLabel="Accept statement" loading={accept.isPending} onCancel={onClose} />
           </Stack>
         </form>
       )}
@@ -495,11 +488,7 @@ function ApiTokensSection() {
           <Text size="xs" c="dimmed">
             Tokens cannot be listed or revoked from this page yet. Deactivating an account revokes all its tokens.
           </Text>
-          <Group justify="flex-end">
-            <Button type="submit" loading={create.isPending}>
-              Create token
-            </Button>
-          </Group>
+          <FormActions submitLabel="Create token" loading={create.isPending} />
         </Stack>
       </form>
       {created && <ApiTokenModal token={created} onClose={() => setCreated(null)} />}

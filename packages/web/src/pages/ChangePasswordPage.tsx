@@ -1,8 +1,8 @@
-import { Alert, Anchor, Button, Group, PasswordInput, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Group, PasswordInput, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useSignOut } from '../auth';
-import { fieldError, FormProblem } from '../components/common';
+import { fieldError, FormActions, FormProblem } from '../components/common';
 import { endpoints, type Me } from '../endpoints';
 import { notifySuccess } from '../notify';
 import { navigate } from '../router';
@@ -103,11 +103,7 @@ export function ChangePasswordForm({ me, forced }: { me: Me; forced: boolean }) 
         <Text size="xs" c="dimmed">
           Changing your password signs you out everywhere else; this session stays open.
         </Text>
-        <Group justify="flex-end">
-          <Button type="submit" loading={change.isPending}>
-            Change password
-          </Button>
-        </Group>
+        <FormActions submitLabel="Change password" loading={change.isPending} />
       </Stack>
     </form>
   );

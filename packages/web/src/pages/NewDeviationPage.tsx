@@ -1,8 +1,8 @@
-import { Button, Group, Paper, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Paper, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useMe } from '../auth';
-import { fieldError, FormProblem } from '../components/common';
+import { fieldError, FormActions, FormProblem } from '../components/common';
 import { endpoints, recordHref } from '../endpoints';
 import { localZone } from '../format';
 import { notifySuccess } from '../notify';
@@ -108,14 +108,7 @@ export function NewDeviationPage() {
             error={err('immediateAction')}
           />
           <FormProblem error={create.error} shownFields={fieldNames} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => window.history.back()}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Report deviation
-            </Button>
-          </Group>
+          <FormActions submitLabel="Report deviation" loading={create.isPending} onCancel={() => window.history.back()} />
         </Stack>
       </form>
     </Paper>

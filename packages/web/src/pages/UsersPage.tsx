@@ -2,7 +2,7 @@ import { ActionIcon, Alert, Badge, Button, Code, CopyButton, Group, Menu, Modal,
 import { roleLabels, roleNames, type RoleName } from '@verity/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { DateTime, Empty, fieldError, FormProblem, Loading, QueryError } from '../components/common';
+import { DateTime, Empty, fieldError, FormActions, FormProblem, Loading, QueryError } from '../components/common';
 import { endpoints, type IdentityVerificationMethod, type Me, type RoleGrant, type TemporaryPassword, type UserSummary } from '../endpoints';
 import { formatLocal } from '../format';
 import { notifySuccess } from '../notify';
@@ -120,14 +120,7 @@ function CreateUserModal({ onClose, onCreated }: { onClose: () => void; onCreate
           <TextInput label="E-mail" type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.currentTarget.value })} error={fieldError(create.error, 'email')} />
           <RolesEditor roles={roles} onChange={setRoles} error={fieldError(create.error, 'roles')} />
           <FormProblem error={create.error} shownFields={['username', 'fullName', 'email', 'roles']} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create user
-            </Button>
-          </Group>
+          <FormActions submitLabel="Create user" loading={create.isPending} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>
@@ -199,14 +192,7 @@ function IdentityVerificationModal({ user, onClose }: { user: UserSummary; onClo
             error={errorFor('evidenceRef')}
           />
           <FormProblem error={run.error} shownFields={['method', 'evidenceRef']} ignoredFields={['id']} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={run.isPending}>
-              Record verification
-            </Button>
-          </Group>
+          <FormActions submitLabel="Record verification" loading={run.isPending} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>

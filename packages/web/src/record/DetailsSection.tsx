@@ -2,7 +2,7 @@ import { Alert, Box, Button, Group, List, Paper, SimpleGrid, Stack, Text, Textar
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { isApiError } from '../api';
-import { DateTime, fieldError, FormProblem } from '../components/common';
+import { DateTime, fieldError, FormActions, FormProblem } from '../components/common';
 import { displayValue, formatDate } from '../format';
 import { notifySuccess } from '../notify';
 import { type FieldDef, optionLabel } from './fields';
@@ -148,14 +148,7 @@ function EditForm<T extends RecordDetail>({ record, config, onDone, onReload }: 
           </Alert>
         )}
         {!conflict && <FormProblem error={save.error} shownFields={[...editable.map((f) => f.name), 'reason']} />}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            Save changes
-          </Button>
-        </Group>
+        <FormActions submitLabel="Save changes" loading={save.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );
