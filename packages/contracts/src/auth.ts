@@ -19,7 +19,7 @@ export const changePasswordRequest = z.object({
   newPassword: z.string().min(1).max(512),
 });
 
-export const roleNames = ['operator', 'investigator', 'qa_reviewer', 'qa_manager', 'inspector', 'sysadmin'] as const;
+export const roleNames = ['operator', 'investigator', 'qa_reviewer', 'qa_manager', 'document_controller', 'trainer', 'inspector', 'sysadmin'] as const;
 export const roleName = z.enum(roleNames);
 export type RoleName = z.infer<typeof roleName>;
 
@@ -28,6 +28,8 @@ export const roleLabels: Record<RoleName, string> = {
   investigator: 'Investigator',
   qa_reviewer: 'QA reviewer',
   qa_manager: 'QA manager',
+  document_controller: 'Document controller',
+  trainer: 'Trainer',
   inspector: 'Inspector (read-only)',
   sysadmin: 'System administrator',
 };

@@ -4,3 +4,5 @@ export * from './common.js';
 export * from './deviations.js';
 export * from './errors.js';
 export * from './records.js';
+export * from './documents.js';
+export * from './training.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isoDateTime, optionalText, plainString, text, uuid } from './common.js';
 
 /** What a signer states by signing: the controlled list of meanings (21 CFR 11.50(a)(3)). */
-export const signatureMeanings = ['authorship', 'review', 'approval', 'verification', 'responsibility', 'closure'] as const;
+export const signatureMeanings = ['authorship', 'review', 'approval', 'verification', 'responsibility', 'closure', 'read_understood', 'training_delivered'] as const;
 export const signatureMeaning = z.enum(signatureMeanings);
 export type SignatureMeaning = z.infer<typeof signatureMeaning>;
 export const signatureMeaningLabels: Record<SignatureMeaning, string> = {
@@ -12,6 +12,8 @@ export const signatureMeaningLabels: Record<SignatureMeaning, string> = {
   verification: 'Verified',
   responsibility: 'Responsibility accepted',
   closure: 'Closed',
+  read_understood: 'Read and understood',
+  training_delivered: 'Training delivered',
 };
 
 export const signatureInput = z.object({

@@ -1,6 +1,7 @@
 import type { Database, Tx } from './db/database.js';
 import type { JobQueue } from './kernel/jobs.js';
 import type { InstanceKey } from './kernel/keys.js';
+import type { Mailer } from './mail/mailer.js';
 
 /** Where a request came from: recorded in every audit entry. */
 export interface RequestContext {
@@ -44,6 +45,8 @@ export interface Services {
   files: { dir: string };
   /** Where events and background work go, inside the caller's transaction. */
   jobs: JobQueue;
+  /** The e-mail channel (SMTP); disabled when SMTP_URL is not set. Used by job handlers, after commit. */
+  mail: Mailer;
 }
 
 export interface SecuritySettings {

@@ -25,6 +25,8 @@ export * from './kernel/record-queries.js';
 export * from './kernel/records.js';
 export * from './kernel/signatures.js';
 export * from './kernel/workflow.js';
+export * from './mail/mailer.js';
+export * from './mail/queue.js';
 export * from './processes/deviations/index.js';
 export * from './processes/registry.js';
 export * from './services.js';

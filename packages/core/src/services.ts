@@ -7,6 +7,7 @@ import { migrate } from './db/migrate.js';
 import type PgBoss from 'pg-boss';
 import { createBoss, jobQueueOf, prepareJobs } from './kernel/jobs.js';
 import { loadOrCreateKey } from './kernel/keys.js';
+import { createMailer } from './mail/mailer.js';
 
 export interface OpenServices {
   services: Services;
@@ -40,6 +41,7 @@ export async function openServices(settings: Settings, options: { worker?: boole
     settings: securitySettingsOf(settings),
     files: { dir: filesDirOf(settings) },
     jobs: jobQueueOf(boss),
+    mail: createMailer(settings),
   };
   return {
     services,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { can, type JobType, queueName, type Services, sealCheckpoint, workflowOf } from '@verity/core';
+import { can, type JobType, type MailMessage, queueName, type Services, sealCheckpoint, workflowOf } from '@verity/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type PgBoss from 'pg-boss';
 
@@ -30,17 +30,66 @@ const notifyNextActors: Handler = async (services, job) => {
   }
 };
 
-/** Security alerts reach the log (and so any SIEM reading it) at once; e-mail and webhooks come with the notification channels. */
-const logSecurityEvent =
-  (type: JobType): Handler =>
-  async (_services, job) => {
+/**
+ * Sends one e-mail unless mail_log shows that this job already sent it to this recipient (a retry).
+ * Recorded after the send: a crash between the two may repeat a mail, never lose one.
+ */
+async function sendOnce(services: Services, jobId: string, message: MailMessage): Promise<void> {
+  const [sent] = await services.db.query('SELECT 1 FROM mail_log WHERE source_job = $1 AND recipient = $2', [jobId, message.to]);
+  if (sent) return;
+  await services.mail.send(message);
+  await services.db.query(
+    'INSERT INTO mail_log (id, source_job, recipient, subject, sent_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source_job, recipient) DO NOTHING',
+    [randomUUID(), jobId, message.to, message.subject, services.clock.now()],
+  );
+}
+
+const warnMailDisabled = (job: { id: string }, type: JobType) =>
+  console.warn(JSON.stringify({ level: 'warn', msg: 'e-mail not sent: SMTP_URL is not set', job: job.id, type }));
+
+/** An e-mail queued by queueMail; completes without sending (and says so) when e-mail is not configured. */
+const sendMail: Handler = async (services, job) => {
+  const { to, subject, text } = job.data as unknown as MailMessage;
+  if (!services.mail.enabled) return warnMailDisabled(job, 'mail.send');
+  await sendOnce(services, job.id, { to, subject, text });
+};
+
+type SecurityAlert = 'security.account_locked' | 'security.signature_failed';
+
+function alertMail(type: SecurityAlert, data: Record<string, unknown>): Omit<MailMessage, 'to'> {
+  const { username, ip, at, channel } = data as { username: string; ip: string | null; at: string; channel?: string };
+  const where = `Time: ${at}\nClient address: ${ip ?? 'unknown'}`;
+  if (type === 'security.account_locked') {
+    return {
+      subject: `Verity security alert: account ${username} locked`,
+      text: `The account ${username} was locked after repeated failed ${channel ?? 'authentication'} attempts.\n\n${where}\n\nIt stays locked until a system administrator unlocks it, with a reason.\n`,
+    };
+  }
+  return { subject: `Verity security alert: failed signature by ${username}`, text: `A signing attempt as ${username} failed re-authentication.\n\n${where}\n` };
+}
+
+/**
+ * Security alerts reach the log (and so any SIEM reading it) at once, and every active system
+ * administrator with an e-mail address by mail (11.300(d)), each once per alert, retries included.
+ */
+const securityAlert =
+  (type: SecurityAlert): Handler =>
+  async (services, job) => {
     console.warn(JSON.stringify({ level: 'warn', securityAlert: type, ...job.data }));
+    if (!services.mail.enabled) return warnMailDisabled(job, type);
+    const admins = await services.db.query<{ email: string }>(
+      `SELECT DISTINCT u.email FROM app_user u JOIN user_role r ON r.user_id = u.id
+        WHERE r.role = 'sysadmin' AND u.active AND u.email IS NOT NULL AND u.email <> '' ORDER BY u.email`,
+    );
+    const message = alertMail(type, job.data);
+    for (const { email } of admins) await sendOnce(services, job.id, { to: email, ...message });
   };
 
 export const handlers: Record<JobType, Handler> = {
   'record.transitioned': notifyNextActors,
-  'security.account_locked': logSecurityEvent('security.account_locked'),
-  'security.signature_failed': logSecurityEvent('security.signature_failed'),
+  'security.account_locked': securityAlert('security.account_locked'),
+  'security.signature_failed': securityAlert('security.signature_failed'),
+  'mail.send': sendMail,
   'audit.seal': async (services) => {
     await sealCheckpoint(services);
   },

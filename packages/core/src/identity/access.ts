@@ -5,23 +5,37 @@ import type { Actor } from '../context.js';
  * What each role may do, per site where it is granted. The system administrator manages users
  * but can neither change quality content nor sign (21 CFR 11.10(g), FDA DI Q&A).
  */
+const documentReader = ['document:read'];
+const documentAuthor = ['document:read', 'document:create', 'document:review'];
+const documentApprover = [...documentAuthor, 'document:approve', 'document:obsolete', 'training:read'];
+
 export const rolePermissions: Record<RoleName, readonly string[]> = {
-  operator: ['deviation:read', 'deviation:create', 'record:comment', 'record:attach'],
-  investigator: ['deviation:read', 'deviation:create', 'deviation:update', 'deviation:investigate', 'record:comment', 'record:attach', 'record:link', 'sign:authorship'],
+  operator: ['deviation:read', 'deviation:create', 'record:comment', 'record:attach', ...documentReader, 'sign:read_understood'],
+  investigator: [
+    'deviation:read', 'deviation:create', 'deviation:update', 'deviation:investigate', 'record:comment', 'record:attach', 'record:link', 'sign:authorship', 'sign:review',
+    ...documentAuthor, 'sign:read_understood',
+  ],
   qa_reviewer: [
     'deviation:read', 'deviation:create', 'deviation:update', 'deviation:investigate', 'deviation:triage', 'deviation:approve', 'deviation:close', 'deviation:cancel',
     'record:comment', 'record:attach', 'record:link', 'sign:authorship', 'sign:review', 'sign:approval', 'sign:closure', 'audit:read',
+    ...documentApprover, 'sign:read_understood',
   ],
   qa_manager: [
     'deviation:read', 'deviation:create', 'deviation:update', 'deviation:investigate', 'deviation:triage', 'deviation:approve', 'deviation:close', 'deviation:cancel',
     'record:comment', 'record:attach', 'record:link', 'sign:authorship', 'sign:review', 'sign:approval', 'sign:closure', 'audit:read', 'audit:verify',
+    ...documentApprover, 'document:manage', 'training:manage', 'training:deliver', 'sign:read_understood', 'sign:training_delivered',
   ],
-  inspector: ['deviation:read', 'audit:read', 'audit:verify'],
+  document_controller: [
+    'record:comment', 'record:attach', 'record:link', 'sign:authorship', 'sign:review', ...documentAuthor, 'document:manage', 'training:read', 'training:manage', 'audit:read',
+    'sign:read_understood',
+  ],
+  trainer: ['record:comment', ...documentReader, 'document:review', 'sign:review', 'training:read', 'training:deliver', 'sign:read_understood', 'sign:training_delivered'],
+  inspector: ['deviation:read', 'audit:read', 'audit:verify', ...documentReader, 'training:read'],
   sysadmin: ['user:manage', 'audit:read', 'audit:verify'],
 };
 
 /** Permissions that need no site (administration of the instance itself). */
-const globalPermissions = new Set(['user:manage', 'audit:read', 'audit:verify']);
+const globalPermissions = new Set(['user:manage', 'audit:read', 'audit:verify', 'sign:read_understood', 'training:read', 'training:manage', 'document:manage']);
 
 /** Whether the actor holds a permission at a site (or anywhere, for instance-wide permissions). */
 export function can(actor: Actor, permission: string, siteId?: string): boolean {

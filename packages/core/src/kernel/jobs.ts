@@ -10,6 +10,7 @@ export const jobQueues = {
   'record.transitioned': 'A record moved to another workflow state: notify who acts next',
   'security.account_locked': 'An account was locked after repeated failed authentications',
   'security.signature_failed': 'A signing attempt failed re-authentication',
+  'mail.send': 'Send one e-mail after commit; a retried job does not send it again (mail_log)',
   'audit.seal': 'Seal new audit entries into a signed checkpoint (scheduled)',
 } as const;
 export type JobType = keyof typeof jobQueues;

@@ -85,13 +85,15 @@ export interface NewRecord {
   ownerId: string;
   dueDate: string | null;
   data: Record<string, unknown>;
+  /** A number drawn by the process itself (documents: SOP-QA-001); otherwise PREFIX-SITE-YEAR-NNNN. */
+  number?: string;
 }
 
 /** Creates a controlled record with its first version and its creation audit entry. */
 export async function createRecord(ctx: Ctx, input: NewRecord): Promise<RecordRow> {
   if (!ctx.actor.id) throw new DomainError('FORBIDDEN', 'Records are created by people');
   const id = randomUUID();
-  const number = await nextNumber(ctx, input.prefix, input.siteCode);
+  const number = input.number ?? (await nextNumber(ctx, input.prefix, input.siteCode));
   const data = JSON.parse(JSON.stringify(input.data));
   const hash = contentHash({ type: input.type, number, title: input.title, data });
   await ctx.tx.query(

@@ -39,7 +39,7 @@ function sealedFields(s: Omit<SignatureRow, 'key_id' | 'seal'>): string {
  * The signer has been re-authenticated by the caller; the printed name and time are captured now
  * and sealed with the content hash under the instance key (11.50, 11.70).
  */
-export async function applySignature(ctx: Ctx, record: RecordRow, meaning: SignatureMeaning, action: string): Promise<void> {
+export async function applySignature(ctx: Ctx, record: RecordRow, meaning: SignatureMeaning, action: string): Promise<string> {
   if (!ctx.actor.id) throw new Error('signatures need a person');
   const row = {
     id: randomUUID(),
@@ -65,6 +65,7 @@ export async function applySignature(ctx: Ctx, record: RecordRow, meaning: Signa
     changes: [{ field: 'signature', old: null, new: { meaning, signer: ctx.actor.fullName, version: record.version } }],
     details: { signatureId: row.id, meaning, transition: action, version: record.version, contentHash: record.content_hash },
   });
+  return row.id;
 }
 
 export function manifestation(signerName: string, signedAt: Date, meaning: string): string {

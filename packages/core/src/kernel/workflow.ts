@@ -4,7 +4,7 @@ import type { Queryable } from '../db/database.js';
 import { DomainError } from '../errors.js';
 import { can } from '../identity/access.js';
 import { emit, type OutboxEventType } from './outbox.js';
-import { applyChange, type RecordRow } from './records.js';
+import { applyChange, type RecordChange, type RecordRow } from './records.js';
 
 export interface StateDefinition {
   label: string;
@@ -36,6 +36,10 @@ export interface TransitionDefinition {
   signature?: { meanings: SignatureMeaning[] };
   segregation?: SegregationRule;
   effects?: SideEffect[];
+  /** Taken by Verity itself (a schedule or another record's step), never offered to people. */
+  system?: boolean;
+  /** A further rule over the record's own data, e.g. "only the named reviewers": why not, or null. */
+  check?: (record: RecordRow, actor: Actor, history: Map<string, Set<string>>) => string | null;
 }
 
 /** A process lifecycle as data, readable by a validation engineer. */
@@ -47,26 +51,31 @@ export interface WorkflowDefinition {
   /** The regulatory clauses this workflow implements. */
   clauses: string[];
   initial: string;
+  /** The transition that starts a new round (e.g. a resubmission for review): earlier actors of later steps no longer count. */
+  roundStart?: string;
+  /** Whether a record that allows a step is shown in "my tasks" now (default: always). */
+  taskWhen?: (record: RecordRow, now: Date) => boolean;
   states: Record<string, StateDefinition>;
   transitions: TransitionDefinition[];
 }
 
 /** The people who took each earlier transition of a record, from its audit trail. */
-export async function transitionActors(db: Queryable, recordId: string): Promise<Map<string, Set<string>>> {
-  return (await transitionActorsOf(db, [recordId])).get(recordId) ?? new Map();
+export async function transitionActors(db: Queryable, recordId: string, roundStart?: string): Promise<Map<string, Set<string>>> {
+  return (await transitionActorsOf(db, [recordId], roundStart)).get(recordId) ?? new Map();
 }
 
 /** transitionActors for many records in one query (task lists). */
-export async function transitionActorsOf(db: Queryable, recordIds: string[]): Promise<Map<string, Map<string, Set<string>>>> {
+export async function transitionActorsOf(db: Queryable, recordIds: string[], roundStart?: string): Promise<Map<string, Map<string, Set<string>>>> {
   const rows = recordIds.length
     ? await db.query<{ entity_id: string; transition: string; actor_id: string }>(
         `SELECT entity_id, context->>'transition' AS transition, actor_id FROM audit_entry
-          WHERE entity_id = ANY($1::text[]) AND action = 'record.transitioned' AND actor_id IS NOT NULL`,
+          WHERE entity_id = ANY($1::text[]) AND action = 'record.transitioned' AND actor_id IS NOT NULL ORDER BY seq`,
         [recordIds],
       )
     : [];
   const byRecord = new Map<string, Map<string, Set<string>>>();
   for (const r of rows) {
+    if (r.transition === roundStart) byRecord.delete(r.entity_id);
     const actors = byRecord.get(r.entity_id) ?? new Map<string, Set<string>>();
     actors.set(r.transition, (actors.get(r.transition) ?? new Set()).add(r.actor_id));
     byRecord.set(r.entity_id, actors);
@@ -77,6 +86,7 @@ export async function transitionActorsOf(db: Queryable, recordIds: string[]): Pr
 /** Why the actor may not take a transition now, or null when allowed. */
 export function denial(definition: TransitionDefinition, record: RecordRow, actor: Actor, history: Map<string, Set<string>>): { code: 'FORBIDDEN' | 'SEGREGATION_OF_DUTIES' | 'INVALID_TRANSITION'; message: string } | null {
   if (!definition.from.includes(record.status)) return { code: 'INVALID_TRANSITION', message: `"${definition.label}" is not possible while the record is ${record.status}` };
+  if (definition.system) return { code: 'FORBIDDEN', message: `"${definition.label}" is done by Verity itself` };
   if (!can(actor, definition.permission, record.site_id)) return { code: 'FORBIDDEN', message: `You lack the permission ${definition.permission} at site ${record.site_code}` };
   for (const meaning of definition.signature?.meanings ?? []) {
     if (!can(actor, `sign:${meaning}`, record.site_id)) return { code: 'FORBIDDEN', message: `You are not authorised to sign with the meaning "${meaning}"` };
@@ -86,13 +96,15 @@ export function denial(definition: TransitionDefinition, record: RecordRow, acto
       if (history.get(earlier)?.has(actor.id)) return { code: 'SEGREGATION_OF_DUTIES', message: definition.segregation.description };
     }
   }
+  const refused = definition.check?.(record, actor, history);
+  if (refused) return { code: 'FORBIDDEN', message: refused };
   return null;
 }
 
 /** The transitions offered from the record's state, each with whether this actor may take it. */
 export function transitionAbilities(workflow: WorkflowDefinition, record: RecordRow, actor: Actor, history: Map<string, Set<string>>): TransitionAbility[] {
   return workflow.transitions
-    .filter((t) => t.from.includes(record.status))
+    .filter((t) => t.from.includes(record.status) && !t.system)
     .map((t) => {
       const denied = denial(t, record, actor, history);
       return {
@@ -138,7 +150,7 @@ export interface TransitionInput {
  */
 export async function applyTransition(ctx: Ctx, workflow: WorkflowDefinition, record: RecordRow, input: TransitionInput): Promise<{ record: RecordRow; definition: TransitionDefinition }> {
   const definition = findTransition(workflow, input.action);
-  const history = await transitionActors(ctx.tx, record.id);
+  const history = await transitionActors(ctx.tx, record.id, workflow.roundStart);
   const denied = denial(definition, record, ctx.actor, history);
   if (denied) throw new DomainError(denied.code, denied.message);
   if (definition.requiresReason && isEmpty(input.reason)) throw new DomainError('VALIDATION_FAILED', 'A reason is required for this action', [{ path: 'reason', message: 'is required' }]);
@@ -164,4 +176,18 @@ export async function applyTransition(ctx: Ctx, workflow: WorkflowDefinition, re
     });
   }
   return { record: result.record, definition };
+}
+
+/**
+ * A step Verity takes itself (a schedule, or another record's step): same state check, version
+ * write and audit entry as a person's step, with the acting context recorded as it is.
+ */
+export async function applySystemTransition(ctx: Ctx, workflow: WorkflowDefinition, record: RecordRow, action: string, change: Omit<RecordChange, 'status'> = {}): Promise<RecordRow> {
+  const definition = findTransition(workflow, action);
+  if (!definition.from.includes(record.status)) throw new DomainError('INVALID_TRANSITION', `"${definition.label}" is not possible while ${record.number} is ${record.status}`);
+  const result = await applyChange(ctx, record, record.version, { ...change, status: definition.to }, {
+    action: 'record.transitioned',
+    details: { transition: definition.action, from: record.status, to: definition.to, workflow: `${workflow.type}@${workflow.version}`, automatic: true },
+  });
+  return result.record;
 }

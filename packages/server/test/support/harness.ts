@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  type Clock, createBoss, createSite, createUser, type Database, defaultSecuritySettings, generateKeyPem, jobQueueOf, keyFromPem, openPglite, openPostgres, type Services,
+  type Clock, createBoss, createMailer, createSite, createUser, type Database, defaultSecuritySettings, generateKeyPem, jobQueueOf, keyFromPem, openPglite, openPostgres, type Services,
   systemActor, withTransaction, recordIdentityVerification, acceptSignatureStatement, loadActor,
 } from '@verity/core';
 import type { FastifyInstance, InjectOptions } from 'fastify';
@@ -51,9 +51,9 @@ export interface TestWorld {
   /**
    * Creates a user with roles and a known, already-changed password. Unless onboarded is false, the
    * user's identity is verified (by the world's registrar) and the signature statement accepted, as
-   * for anyone who has been onboarded to sign.
+   * for anyone who has been onboarded to sign. The user has an e-mail address only when one is given.
    */
-  user(username: string, roles: { role: string; siteCode: string }[], fullName?: string, options?: { onboarded?: boolean }): Promise<{ id: string; username: string; fullName: string }>;
+  user(username: string, roles: { role: string; siteCode: string }[], fullName?: string, options?: { onboarded?: boolean; email?: string }): Promise<{ id: string; username: string; fullName: string }>;
   /** Signs in and returns a client bound to the session cookie. */
   signIn(username: string, password?: string): Promise<Client>;
   anonymous: Client;
@@ -92,8 +92,8 @@ export function bearerClient(app: FastifyInstance, token: string): Client {
   return client(app, undefined, { authorization: `Bearer ${token}` });
 }
 
-/** Builds the whole application on a fresh database with two sites; closed after the file. */
-export async function testWorld(options: { settings?: Partial<Services['settings']> } = {}): Promise<TestWorld> {
+/** Builds the whole application on a fresh database with two sites; closed after the file. E-mail goes to smtpUrl, if given, else is disabled. */
+export async function testWorld(options: { settings?: Partial<Services['settings']>; smtpUrl?: string } = {}): Promise<TestWorld> {
   const db = await freshDatabase();
   const clock = new TestClock(new Date('2026-11-25T09:00:00.000Z'));
   const services: Services = {
@@ -104,6 +104,7 @@ export async function testWorld(options: { settings?: Partial<Services['settings
     files: { dir: mkdtempSync(join(tmpdir(), 'verity-files-')) },
     // Jobs are written in the business transactions as in production; tests read them from pgboss.job.
     jobs: jobQueueOf(createBoss(db, { worker: false })),
+    mail: createMailer({ SMTP_URL: options.smtpUrl, MAIL_FROM: 'Verity <verity@localhost>' }),
   };
   // As deployed behind a reverse proxy: tests give each client its own X-Forwarded-For address.
   const app = await buildApp({ services, logLevel: 'silent', serveWeb: false, trustProxy: true });
@@ -133,8 +134,8 @@ export async function testWorld(options: { settings?: Partial<Services['settings
     db,
     sites,
     anonymous: client(app),
-    async user(username, roles, fullName = `${username} Person`, { onboarded = true } = {}) {
-      const { user } = await withTransaction(services, systemActor, {}, (ctx) => createUser(ctx, { username, fullName, roles, password: PASSWORD }, { bypassPermission: true }));
+    async user(username, roles, fullName = `${username} Person`, { onboarded = true, email } = {}) {
+      const { user } = await withTransaction(services, systemActor, {}, (ctx) => createUser(ctx, { username, fullName, email, roles, password: PASSWORD }, { bypassPermission: true }));
       await db.query('UPDATE app_user SET must_change_password = false WHERE id = $1', [user.id]);
       if (onboarded) {
         const verifier = await registrar();
