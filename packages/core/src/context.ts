@@ -57,6 +57,8 @@ export interface SecuritySettings {
   passwordHistory: number;
   passwordMaxAgeDays: number;
   temporaryPasswordHours: number;
+  /** Days overdue after which open training is escalated to the trainee's manager. */
+  trainingEscalationDays: number;
 }
 
 export const defaultSecuritySettings: SecuritySettings = {
@@ -67,6 +69,7 @@ export const defaultSecuritySettings: SecuritySettings = {
   passwordHistory: 5,
   passwordMaxAgeDays: 90,
   temporaryPasswordHours: 24,
+  trainingEscalationDays: 7,
 };
 
 /** A command's context: services plus who acts, from where, inside which transaction. */

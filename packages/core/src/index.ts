@@ -30,3 +30,7 @@ export * from './mail/queue.js';
 export * from './processes/deviations/index.js';
 export * from './processes/registry.js';
 export * from './services.js';
+export * from './processes/documents/index.js';
+export * from './processes/training/index.js';
+export { type ControlledCopyInput, renderControlledCopy } from './documents/rendition-pdf.js';
+export { renderTrainingEvidence, type TrainingEvidenceInput, type TrainingEvidenceRow } from './training/evidence-pdf.js';

@@ -14,8 +14,10 @@ import { registerAuthentication, registerAuthenticationGate } from './http/auth.
 import { errorHandler, problem, sendProblem } from './http/problem.js';
 import { authRoutes } from './routes/auth.js';
 import { deviationRoutes } from './routes/deviations.js';
+import { documentRoutes } from './routes/documents.js';
 import { recordRoutes } from './routes/records.js';
 import { systemRoutes } from './routes/system.js';
+import { trainingRoutes } from './routes/training.js';
 import { userRoutes } from './routes/users.js';
 
 export const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -80,6 +82,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes, { services: options.services, cookieSecure: options.cookieSecure ?? 'auto', setupToken, loginRateLimit: options.loginRateLimit ?? 20 });
   await app.register(deviationRoutes, { services: options.services });
   await app.register(recordRoutes, { services: options.services });
+  await app.register(documentRoutes, { services: options.services });
+  await app.register(trainingRoutes, { services: options.services });
   await app.register(userRoutes, { services: options.services });
   await app.register(systemRoutes, { services: options.services, version: options.version ?? { version: '0.0.0', commit: 'unknown' } });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { can, type JobType, type MailMessage, queueName, type Services, sealCheckpoint, workflowOf } from '@verity/core';
+import { can, type JobType, type MailMessage, makeDueRevisionsEffective, queueName, remindOverdueTraining, type Services, sealCheckpoint, workflowOf } from '@verity/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type PgBoss from 'pg-boss';
 
@@ -90,6 +90,12 @@ export const handlers: Record<JobType, Handler> = {
   'security.account_locked': securityAlert('security.account_locked'),
   'security.signature_failed': securityAlert('security.signature_failed'),
   'mail.send': sendMail,
+  'documents.effective': async (services) => {
+    await makeDueRevisionsEffective(services);
+  },
+  'training.overdue': async (services) => {
+    await remindOverdueTraining(services);
+  },
   'audit.seal': async (services) => {
     await sealCheckpoint(services);
   },
@@ -113,4 +119,6 @@ export async function startWorkers(boss: PgBoss, services: Services, log: Fastif
     });
   }
   await boss.schedule(queueName('audit.seal'), '* * * * *');
+  await boss.schedule(queueName('documents.effective'), '* * * * *');
+  await boss.schedule(queueName('training.overdue'), '17 * * * *');
 }

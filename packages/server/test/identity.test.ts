@@ -535,7 +535,7 @@ describe('sessions and access', () => {
     // Routes outside the API description: documentation, probes, and the 405 answers that say the
     // audit trail and signatures have no write methods (Fastify prints /api/v1/audit-trail/* as a
     // bare '*'). Anything else found in the route table fails.
-    const undocumented = routeTable().filter(({ method, url }) => method !== 'HEAD' && !routes.includes(`${method} ${url.replace(':id', '{id}')}`));
+    const undocumented = routeTable().filter(({ method, url }) => method !== 'HEAD' && !routes.includes(`${method} ${url.replace(/:(\w+)/g, '{$1}')}`));
     for (const { method, url } of undocumented) {
       const known = url.startsWith('/api/docs') || ['/api/openapi.json', '/healthz', '/readyz', '/metrics'].includes(url) || (['PUT', 'PATCH', 'DELETE'].includes(method) && ['*', '/api/v1/audit-trail/*', '/api/v1/audit-trail*', '/api/v1/records/:id/signatures'].includes(url));
       expect(known, `undocumented route ${method} ${url}`).toBe(true);

@@ -58,7 +58,13 @@ export function permissionsOf(actor: Actor): string[] {
   return [...all].sort();
 }
 
+/** The permission that lets a person read records of a type (a revision is read as part of its document). */
+export function readPermissionOf(type: string): string {
+  return type === 'document_revision' ? 'document:read' : `${type}:read`;
+}
+
 /** The sites where the actor may read records of a type. */
 export function readableSites(actor: Actor, type: string): string[] {
-  return [...new Set(actor.roles.filter((g) => (rolePermissions[g.role as RoleName] ?? []).includes(`${type}:read`)).map((g) => g.siteId))];
+  if (actor.tokenScopes && !actor.tokenScopes.includes('read')) return [];
+  return [...new Set(actor.roles.filter((g) => (rolePermissions[g.role as RoleName] ?? []).includes(readPermissionOf(type))).map((g) => g.siteId))];
 }

@@ -4,9 +4,10 @@ import type { Queryable } from '../db/database.js';
 import { candidateTasks, isoDay } from '../kernel/record-queries.js';
 import { denial, transitionActorsOf, type WorkflowDefinition } from '../kernel/workflow.js';
 import { deviationWorkflow } from './deviations/workflow.js';
+import { documentWorkflow, revisionWorkflow } from './documents/workflow.js';
 
 /** Every process workflow Verity runs; search, tasks and the trace view iterate over these. */
-export const workflows: WorkflowDefinition[] = [deviationWorkflow];
+export const workflows: WorkflowDefinition[] = [deviationWorkflow, documentWorkflow, revisionWorkflow];
 
 export const workflowOf = (type: string) => workflows.find((w) => w.type === type);
 
@@ -15,8 +16,9 @@ export async function tasksOf(db: Queryable, actor: Actor, now: Date): Promise<T
   const tasks: Task[] = [];
   for (const workflow of workflows) {
     const candidates = await candidateTasks(db, actor, workflow);
-    const histories = await transitionActorsOf(db, candidates.map((r) => r.id));
+    const histories = await transitionActorsOf(db, candidates.map((r) => r.id), workflow.roundStart);
     for (const record of candidates) {
+      if (workflow.taskWhen && !workflow.taskWhen(record, now)) continue;
       const history = histories.get(record.id) ?? new Map<string, Set<string>>();
       const next = workflow.transitions.find((t) => t.action !== 'cancel' && !t.requiresReason && denial(t, record, actor, history) === null);
       if (!next) continue;

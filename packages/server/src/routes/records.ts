@@ -2,7 +2,7 @@ import {
   attachment, auditEntry, comment, createCommentRequest, createLinkRequest, idParams, link, signature, trace, versionSnapshot,
 } from '@verity/contracts';
 import {
-  addComment, appendAudit, attachFile, exportRecord, renderRecordPdf, attachmentsOf, auditTrailOf, can, commentsOf, DomainError, getAttachment, getRecord, linkRecords, linksOf, lockRecord, readBlob,
+  addComment, appendAudit, attachFile, exportRecord, renderRecordPdf, attachmentsOf, auditTrailOf, can, commentsOf, DomainError, getAttachment, getRecord, linkRecords, readPermissionOf, linksOf, lockRecord, readBlob,
   type RecordRow, type Services, signaturesOf, traceOf, versionsOf, withTransaction,
 } from '@verity/core';
 import type { Actor } from '@verity/core';
@@ -16,7 +16,7 @@ const items = <T extends z.ZodTypeAny>(schema: T) => z.object({ items: z.array(s
 /** The record if the actor may read it; otherwise 404, so outsiders learn nothing of its existence. */
 async function readable(services: Services, actor: Actor, id: string): Promise<RecordRow> {
   const record = await getRecord(services.db, id);
-  if (!record || !can(actor, `${record.type}:read`, record.site_id)) throw new DomainError('NOT_FOUND', 'No such record');
+  if (!record || !can(actor, readPermissionOf(record.type), record.site_id)) throw new DomainError('NOT_FOUND', 'No such record');
   return record;
 }
 
@@ -92,7 +92,7 @@ export async function recordRoutes(appBase: FastifyInstance, { services }: { ser
     const record = await readable(services, auth.actor, request.params.id);
     const graph = await traceOf(services.db, record.id);
     const visible = await services.db.query<{ id: string; type: string; site_id: string }>('SELECT id, type, site_id FROM record WHERE id = ANY($1::uuid[])', [graph.nodes.map((n) => n.id)]);
-    const allowed = new Set(visible.filter((r) => can(auth.actor, `${r.type}:read`, r.site_id)).map((r) => r.id));
+    const allowed = new Set(visible.filter((r) => can(auth.actor, readPermissionOf(r.type), r.site_id)).map((r) => r.id));
     return { nodes: graph.nodes.filter((n) => allowed.has(n.id)), edges: graph.edges.filter((e) => allowed.has(e.from) && allowed.has(e.to)) };
   });
 
@@ -132,7 +132,7 @@ export async function recordRoutes(appBase: FastifyInstance, { services }: { ser
   });
 
   // Records are never deleted (11.10(c)): the attempt is refused and audited on the record.
-  for (const url of ['/api/v1/records/:id', '/api/v1/deviations/:id']) {
+  for (const url of ['/api/v1/records/:id', '/api/v1/deviations/:id', '/api/v1/documents/:id', '/api/v1/document-revisions/:id']) {
     app.delete(url, { schema: { tags, summary: 'Refused: records are never deleted (cancel or void them with a reason)', params: idParams } }, async (request) => {
       const auth = requireAuth(request);
       const record = await readable(services, auth.actor, request.params.id);

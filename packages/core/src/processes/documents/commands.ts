@@ -234,7 +234,7 @@ export async function transitionRevision(ctx: Ctx, id: string, input: RevisionSt
     const grace = (moved.data.gracePeriodDays as number | null) ?? type.graceDays;
     await syncAssignments(ctx, documentId, 'revision', new Date(Date.parse(moved.data.effectiveAt as string) + grace * 86400_000));
   }
-  if (Date.parse(moved.data.effectiveAt as string) <= ctx.now.getTime() && (await gateOf(ctx.tx, moved, ctx.now)).satisfied) {
+  if (Date.parse(moved.data.effectiveAt as string) <= ctx.now.getTime() && (await gateOf(ctx.tx, moved, ctx.now))?.satisfied !== false) {
     return makeRevisionEffective(ctx, moved);
   }
   return moved;

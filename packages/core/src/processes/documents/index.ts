@@ -1,0 +1,4 @@
+export * from './commands.js';
+export * from './present.js';
+export * from './types.js';
+export * from './workflow.js';
