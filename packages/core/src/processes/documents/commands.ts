@@ -225,6 +225,7 @@ export async function transitionRevision(ctx: Ctx, id: string, input: RevisionSt
   const revision = await lockRecord(ctx, id, revisionWorkflow.type);
   if (!(await canReadDocument(ctx.tx, ctx.actor, revision))) throw new DomainError('NOT_FOUND', 'No such document revision');
   if (input.action === 'approve') checkApprovalFields(ctx, revision, parsed.data);
+  if (input.action === 'submit_for_review' && revision.status === 'draft' && canEditRevision(ctx.actor, revision)) checkReadyForReview(revision);
   const { record: moved, definition } = await applyTransition(ctx, revisionWorkflow, revision, { ...input, data: parsed.data });
   if (definition.signature) await applySignature(ctx, moved, input.signatureMeaning as SignatureMeaning, definition.action);
   if (input.action !== 'approve') return moved;
@@ -238,6 +239,16 @@ export async function transitionRevision(ctx: Ctx, id: string, input: RevisionSt
     return makeRevisionEffective(ctx, moved);
   }
   return moved;
+}
+
+/** What a draft needs before review: text or an original, a change summary, named reviewers. */
+function checkReadyForReview(revision: RecordRow): void {
+  const missing: { path: string; message: string }[] = [];
+  if (!revision.data.body && !revision.data.original) missing.push({ path: 'fields.body', message: 'write the text or upload the original' });
+  if (!revision.data.changeSummary) missing.push({ path: 'fields.changeSummary', message: 'is required for review' });
+  if (!(revision.data.reviewerIds as string[]).length) missing.push({ path: 'fields.reviewerIds', message: 'name at least one reviewer' });
+  if (revision.data.trainingMethod === 'quiz' && !revision.data.quiz) missing.push({ path: 'fields.quiz', message: 'is required when training is by quiz' });
+  if (missing.length > 0) throw new DomainError('GUARD_FAILED', `Complete ${missing.map((m) => m.path.replace('fields.', '')).join(', ')} before review`, missing);
 }
 
 function checkApprovalFields(ctx: Ctx, revision: RecordRow, fields: Record<string, unknown>): void {

@@ -35,7 +35,6 @@ export const revisionWorkflow: WorkflowDefinition = {
       requiredFields: ['changeSummary', 'reviewerIds'],
       signature: { meanings: ['authorship'] },
       effects: ['notify-next-actors'],
-      check: (record) => (record.data.body || record.data.original ? null : 'Write the text or upload the original first'),
     },
     {
       action: 'review',
