@@ -98,6 +98,8 @@ export const documentData = z.object({
   department: z.string(),
   confidentiality: confidentiality,
   distribution: distribution,
+  /** Processes whose signatures require current training on this document (training gate, 11.10(i)). */
+  governs: z.array(z.string()).default([]),
   currentRevisionId: uuid.nullable(),
   currentVersionLabel: z.string().nullable(),
   effectiveFrom: isoDateTime.nullable(),
@@ -134,6 +136,18 @@ export const updateRevisionRequest = z
     gracePeriodDays: z.number().int().min(0).max(365).nullable().optional(),
     trainingMethod: trainingMethod.optional(),
     quiz: quiz.nullable().optional(),
+  })
+  .strict();
+
+/** Processes a document can govern: signing their records needs current training on it. */
+export const governableProcesses = ['deviation', 'document_revision', 'document'] as const;
+
+export const updateDocumentRequest = z
+  .object({
+    version: z.number().int().min(1),
+    reason: text(2000),
+    confidentiality: confidentiality.optional(),
+    governs: z.array(z.enum(governableProcesses)).max(10).optional(),
   })
   .strict();
 

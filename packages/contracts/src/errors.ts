@@ -19,6 +19,7 @@ export const errorCatalogue = {
   SIGNATURE_MEANING_INVALID: { status: 422, title: 'The signature meaning is not allowed here' },
   FORBIDDEN: { status: 403, title: 'You are not allowed to do this' },
   SEGREGATION_OF_DUTIES: { status: 403, title: 'Segregation of duties forbids this' },
+  TRAINING_NOT_CURRENT: { status: 403, title: 'Your training on a governing procedure is not current' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'This method is not allowed here' },
   VERSION_CONFLICT: { status: 409, title: 'The record was changed by someone else' },

@@ -447,3 +447,46 @@ describe('training that follows every revision', () => {
     expect((await run()).escalated).toBe(0); // once
   });
 });
+
+describe('the training gate on signatures', () => {
+  it('[P11-10i-1] a person untrained on the current revision of a governing procedure cannot sign records of that process; training lifts the block, a new revision restores it', async () => {
+    const governing = await approvedDocument({ title: 'Reviewing controlled documents', effectiveAt: world.clock.now(), distribute: false });
+    const doc = await controller.get(`/api/v1/documents/${governing.documentId}`);
+    const distributed = await controller.request('PUT', `/api/v1/documents/${governing.documentId}/distribution`, { version: doc.body.version, reason: 'Reviewers must know it', jobFunctionIds: [], departments: [], userIds: [people.rex.id] });
+    expect(distributed.status).toBe(200);
+    expect((await reviewer1.patch(`/api/v1/documents/${governing.documentId}`, { version: distributed.body.version, reason: 'x', governs: ['document_revision'] })).status).toBe(403);
+    const governs = await controller.patch(`/api/v1/documents/${governing.documentId}`, { version: distributed.body.version, reason: 'Gate document review on this SOP', governs: ['document_revision'] });
+    expect(governs.status).toBe(200);
+    expect(governs.body.data.governs).toEqual(['document_revision']);
+
+    const draft = await author.post('/api/v1/documents', { docType: 'sop', siteCode: 'BER', department: 'QA', title: 'Label reconciliation', changeSummary: 'First issue' });
+    const id = draft.body.revisions[0].id;
+    expect((await edit(author, id, { body: 'Reconcile labels.', reviewerIds: [people.rex.id] })).status).toBe(200);
+    expect((await revisionStep(author, id, { action: 'submit_for_review', signature: sign('dora', 'authorship') })).status).toBe(200);
+    const signaturesBefore = await world.count('signature');
+    const blocked = await revisionStep(reviewer1, id, { action: 'review', signature: sign('rex', 'review') });
+    expect(blocked.status).toBe(403);
+    expect(blocked.body.code).toBe('TRAINING_NOT_CURRENT');
+    expect(blocked.body.detail).toContain(`${governing.number} v1.0`);
+    expect(await world.count('signature')).toBe(signaturesBefore); // nothing written
+    expect((await author.get(`/api/v1/document-revisions/${id}`)).body.status).toBe('in_review');
+
+    expect((await train(reviewer1, 'rex', (await myOpen(reviewer1, governing.number)).id)).status).toBe(200);
+    expect((await revisionStep(reviewer1, id, { action: 'review', signature: sign('rex', 'review') })).status).toBe(200);
+
+    // A new revision of the governing SOP that needs retraining blocks Rex again until he is retrained.
+    const v2 = await author.post(`/api/v1/documents/${governing.documentId}/revisions`, { changeType: 'major', changeSummary: 'Adds risk-based review depth' });
+    expect((await edit(author, v2.body.id, { body: 'Review depth follows risk.', reviewerIds: [people.rita.id] })).status).toBe(200);
+    expect((await revisionStep(author, v2.body.id, { action: 'submit_for_review', signature: sign('dora', 'authorship') })).status).toBe(200);
+    expect((await revisionStep(reviewer2, v2.body.id, { action: 'review', signature: sign('rita', 'review') })).status).toBe(200);
+    expect((await revisionStep(approver, v2.body.id, { action: 'approve', fields: { effectiveAt: world.clock.now().toISOString(), trainingImpact: 'retrain_all' }, signature: sign('quinn', 'approval') })).body.status).toBe('effective');
+    const next = await author.post('/api/v1/documents', { docType: 'sop', siteCode: 'BER', department: 'QA', title: 'Line clearance after labelling', changeSummary: 'First issue' });
+    const nextId = next.body.revisions[0].id;
+    expect((await edit(author, nextId, { body: 'Clear the line.', reviewerIds: [people.rex.id] })).status).toBe(200);
+    expect((await revisionStep(author, nextId, { action: 'submit_for_review', signature: sign('dora', 'authorship') })).status).toBe(200);
+    const again = await revisionStep(reviewer1, nextId, { action: 'review', signature: sign('rex', 'review') });
+    expect(again.body).toMatchObject({ code: 'TRAINING_NOT_CURRENT', detail: expect.stringContaining(`${governing.number} v2.0`) });
+    expect((await train(reviewer1, 'rex', (await myOpen(reviewer1, governing.number)).id)).status).toBe(200);
+    expect((await revisionStep(reviewer1, nextId, { action: 'review', signature: sign('rex', 'review') })).status).toBe(200);
+  });
+});

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Signature, signatureMeaningLabels, type SignatureMeaning } from '@verity/contracts';
 import type { Ctx, Services } from '../context.js';
 import type { Queryable } from '../db/database.js';
+import { DomainError } from '../errors.js';
 import { appendAudit } from './audit.js';
 import { canonicalJson } from './canonical.js';
 import { contentHash, contentOf, type RecordRow } from './records.js';
@@ -41,6 +42,7 @@ function sealedFields(s: Omit<SignatureRow, 'key_id' | 'seal'>): string {
  */
 export async function applySignature(ctx: Ctx, record: RecordRow, meaning: SignatureMeaning, action: string): Promise<string> {
   if (!ctx.actor.id) throw new Error('signatures need a person');
+  if (!trainingActions.has(action)) await requireCurrentTraining(ctx, record.type);
   const row = {
     id: randomUUID(),
     record_id: record.id,
@@ -66,6 +68,29 @@ export async function applySignature(ctx: Ctx, record: RecordRow, meaning: Signa
     details: { signatureId: row.id, meaning, transition: action, version: record.version, contentHash: record.content_hash },
   });
   return row.id;
+}
+
+/** Signatures that record training itself; the training gate does not apply to them. */
+const trainingActions = new Set(['train', 'deliver_training']);
+
+/**
+ * The training gate (11.10(i)): a person may sign a record of a process only while trained on the
+ * current revision of every effective document that governs the process and applies to them.
+ */
+async function requireCurrentTraining(ctx: Ctx, processType: string): Promise<void> {
+  const missing = await ctx.tx.query<{ number: string; version_label: string }>(
+    `SELECT d.number, e.version_label FROM record d
+       JOIN document_effectivity e ON e.document_id = d.id AND e.effective_to IS NULL
+       JOIN training_need n ON n.document_id = d.id AND n.user_id = $1
+      WHERE d.type = 'document' AND d.status = 'effective' AND d.data->'governs' ? $2
+        AND NOT EXISTS (SELECT 1 FROM training_assignment a WHERE a.user_id = $1 AND a.revision_id = e.training_basis_id AND a.status = 'completed' AND (a.expires_at IS NULL OR a.expires_at > $3))
+      ORDER BY d.number`,
+    [ctx.actor.id, processType, ctx.now],
+  );
+  if (missing.length > 0) {
+    const list = missing.map((m) => `${m.number} v${m.version_label}`).join(', ');
+    throw new DomainError('TRAINING_NOT_CURRENT', `You are not trained on ${list}, which governs this process: complete that training before signing`);
+  }
 }
 
 export function manifestation(signerName: string, signedAt: Date, meaning: string): string {

@@ -1,11 +1,11 @@
 import {
   createDocumentRequest, diffQuery, distributionRequest, documentDetail, documentListQuery, documentPage, documentType, evidence, idParams, newRevisionRequest, revisionDetail, revisionDiff,
-  transitionRequest, updateDocumentTypeRequest, updateRevisionRequest,
+  transitionRequest, updateDocumentRequest, updateDocumentTypeRequest, updateRevisionRequest,
 } from '@verity/contracts';
 import {
   type Actor, authenticateSigner, canReadDocument, createDocument, DomainError, diffRevisions, documentTypes, getRecord, listDocuments, presentDocument, presentRevision, readBlob,
   type RecordRow, renderControlledCopy, renderTrainingEvidence, type Services, setDistribution, setOriginal, signaturesOf, startRevision, trainingEvidence, transitionDocument, transitionRevision,
-  updateDocumentType, updateRevision, withTransaction,
+  updateDocument, updateDocumentType, updateRevision, withTransaction,
 } from '@verity/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -60,6 +60,11 @@ export async function documentRoutes(appBase: FastifyInstance, { services }: { s
   app.get('/api/v1/documents/:id', { schema: { tags, summary: 'A document with its revisions, distribution and training', params: idParams, response: { 200: documentDetail } } }, async (request) => {
     const auth = requireAuth(request);
     return presentDocument(services.db, auth.actor, await readableRecord(services, auth.actor, request.params.id, 'document'), now());
+  });
+
+  app.patch('/api/v1/documents/:id', { schema: { tags, summary: 'Change confidentiality or the processes the document governs (document control)', params: idParams, body: updateDocumentRequest, response: { 200: documentDetail } } }, async (request) => {
+    const auth = requireAuth(request);
+    return withTransaction(services, auth.actor, requestContext(request), async (ctx) => presentDocument(ctx.tx, ctx.actor, await updateDocument(ctx, request.params.id, request.body), ctx.now));
   });
 
   app.post('/api/v1/documents/:id/revisions', { schema: { tags, summary: 'Start the next (major or minor) revision', params: idParams, body: newRevisionRequest, response: { 201: revisionDetail } } }, async (request, reply) => {

@@ -109,6 +109,7 @@ export async function createDocument(ctx: Ctx, input: z.infer<typeof createDocum
       department: input.department,
       confidentiality: input.confidentiality,
       distribution: emptyDistribution,
+      governs: [],
       currentRevisionId: null,
       currentVersionLabel: null,
       effectiveFrom: null,
@@ -413,6 +414,20 @@ export async function setDistribution(ctx: Ctx, id: string, input: Distribution 
   }
   await refreshNeeds(ctx.tx, { documentIds: [id] });
   await syncAssignments(ctx, id, 'new_requirement');
+  return record;
+}
+
+/** Changes the document's own settings: confidentiality and the processes it governs (training gate). */
+export async function updateDocument(ctx: Ctx, id: string, input: { version: number; reason: string; confidentiality?: string; governs?: string[] }): Promise<RecordRow> {
+  const document = await lockRecord(ctx, id, documentWorkflow.type);
+  if (!(await canReadDocument(ctx.tx, ctx.actor, document))) throw new DomainError('NOT_FOUND', 'No such document');
+  if (!can(ctx.actor, 'document:manage')) throw new DomainError('FORBIDDEN', 'Only document control may change these settings');
+  if (document.status === 'obsolete') throw new DomainError('INVALID_TRANSITION', `${document.number} is obsolete`);
+  const data: Record<string, unknown> = {};
+  if (input.confidentiality !== undefined) data.confidentiality = input.confidentiality;
+  if (input.governs !== undefined) data.governs = [...new Set(input.governs)].sort();
+  const { record, changes } = await applyChange(ctx, document, input.version, { data }, { action: 'record.updated', reason: input.reason });
+  if (changes.length === 0) throw new DomainError('VALIDATION_FAILED', 'Nothing was changed', [{ path: 'version', message: 'no field differs from the current values' }]);
   return record;
 }
 
