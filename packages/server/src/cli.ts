@@ -171,10 +171,11 @@ async function adminCreate(): Promise<void> {
 async function demo(): Promise<void> {
   const password = values.password ?? `demo-${randomBytes(6).toString('base64url')}`;
   await withServices((services) => loadDemo(services, password));
-  console.log('Demo organisation loaded: sites BER (Berlin) and BOS (Boston), 12 deviations in every state.');
+  console.log('Demo organisation loaded: sites BER (Berlin) and BOS (Boston), 12 deviations in every state, 4 controlled documents with revisions and training.');
   console.log(`Every demo user signs in with the password: ${password}`);
   console.log('  qa.lead (QA manager)   quinn.qa (QA reviewer)   ivy.investigator (investigator)');
   console.log('  oscar.operator, olivia.operator (operators)   ingrid.inspector (inspector)   ada.admin (system administrator)');
+  console.log('  dora.doccontrol (document controller)   tara.trainer (trainer)');
 }
 
 async function auditVerify(): Promise<void> {
@@ -208,7 +209,19 @@ async function main(): Promise<void> {
   process.exitCode = 2;
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+let finished = false;
+main()
+  .then(() => {
+    finished = true;
+  })
+  .catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+// A command whose work can never finish (nothing left to wait on) must not look like a success.
+process.on('exit', (code) => {
+  if (!finished && code === 0 && positionals[0] !== 'start') {
+    console.error('The command stopped before it finished (an internal wait that can never end); nothing after that point was done.');
+    process.exitCode = 70;
+  }
 });

@@ -1,5 +1,6 @@
 import {
-  authenticateSession, authenticateSigner, createDeviation, createSite, createUser, loadActor, login, recordIdentityVerification, type Services, systemActor, transitionDeviation, withTransaction,
+  type Authenticated, authenticateSession, authenticateSigner, completeAssignment, createDeviation, createDocument, createJobFunction, createSite, createUser, loadActor, login, makeDueRevisionsEffective,
+  openAssignment, recordIdentityVerification, type Services, setDistribution, setTrainingProfile, startRevision, systemActor, transitionDeviation, transitionRevision, updateRevision, withTransaction,
 } from '@verity/core';
 
 const people = [
@@ -10,6 +11,8 @@ const people = [
   { username: 'olivia.operator', fullName: 'Olivia Operator', roles: [{ role: 'operator', siteCode: 'BOS' }] },
   { username: 'ingrid.inspector', fullName: 'Ingrid Inspector', roles: [{ role: 'inspector', siteCode: 'BER' }, { role: 'inspector', siteCode: 'BOS' }] },
   { username: 'ada.admin', fullName: 'Ada Administrator', roles: [{ role: 'sysadmin', siteCode: 'BER' }] },
+  { username: 'dora.doccontrol', fullName: 'Dora Document-Control', roles: [{ role: 'document_controller', siteCode: 'BER' }, { role: 'document_controller', siteCode: 'BOS' }] },
+  { username: 'tara.trainer', fullName: 'Tara Trainer', roles: [{ role: 'trainer', siteCode: 'BER' }, { role: 'trainer', siteCode: 'BOS' }] },
 ];
 
 const cases = [
@@ -97,4 +100,117 @@ export async function loadDemo(services: Services, password: string): Promise<vo
     if (reached >= 3) await step('qa.lead', record.id, 'qa_approve', {}, 'approval');
     if (reached >= 4) await step('qa.lead', record.id, 'close', { closureSummary: 'Corrective actions completed and verified; deviation closed.' }, 'closure');
   }
+  await loadDocuments(at, as, password, (t) => {
+    now = t;
+  });
+}
+
+const idOf = async (services: Services, username: string) => (await services.db.query<{ id: string }>('SELECT id FROM app_user WHERE username_key = $1', [username]))[0].id;
+
+const fillingSop = `# Purpose
+Describe how vials are filled aseptically on filling line 1 (grade A under RABS).
+
+# Scope
+All aseptic filling of liquid products on filling line 1.
+
+# Procedure
+1. Check the line clearance record and the environmental monitoring status.
+2. Gown for grade B following SOP-QA-002.
+3. Assemble the sterile filling parts using aseptic technique.
+4. Perform the fill-weight check every 15 minutes and record it.
+5. Stop the line and inform QA at any alarm of the RABS or the particle counter.
+
+# Records
+Batch record section 6; fill-weight log.`;
+
+/** Controlled documents with revisions in every state, and training that followed them. */
+async function loadDocuments(at: Services, as: (username: string) => Promise<Authenticated>, password: string, setNow: (t: number) => void): Promise<void> {
+  let t = Date.now() - 40 * 86400_000;
+  const tick = (hours: number) => {
+    t += hours * 3600_000;
+    setNow(t);
+  };
+  tick(0);
+  const act = async <T>(username: string, fn: (ctx: Parameters<Parameters<typeof withTransaction>[3]>[0]) => Promise<T>, signs = false) => {
+    const auth = await as(username);
+    if (signs) await authenticateSigner(at, { authMethod: 'cli' }, auth, { username, password, acceptStatement: true });
+    return withTransaction(at, auth.actor, { authMethod: 'cli' }, fn);
+  };
+  const version = async (id: string) => (await at.db.query<{ version: number }>('SELECT version FROM record WHERE id = $1', [id]))[0].version;
+  const step = async (username: string, id: string, action: string, meaning?: string, fields?: Record<string, unknown>) => {
+    tick(20);
+    const current = await version(id);
+    await act(username, (ctx) => transitionRevision(ctx, id, { action, version: current, signatureMeaning: meaning, fields }), Boolean(meaning));
+  };
+  const write = async (id: string, fields: Record<string, unknown>) => {
+    const current = await version(id);
+    return act('dora.doccontrol', (ctx) => updateRevision(ctx, id, { version: current, reason: 'Drafting', ...fields }));
+  };
+  const quinn = await idOf(at, 'quinn.qa');
+  const ivy = await idOf(at, 'ivy.investigator');
+  /** Writes, reviews and approves a revision; effective `effectiveInHours` after approval. */
+  const release = async (id: string, fields: Record<string, unknown>, effectiveInHours: number, impact: Record<string, unknown> = { trainingImpact: 'retrain_all' }) => {
+    await write(id, { reviewerIds: [quinn, ivy], ...fields });
+    await step('dora.doccontrol', id, 'submit_for_review', 'authorship');
+    await step('quinn.qa', id, 'review', 'review');
+    await step('ivy.investigator', id, 'review', 'review');
+    await step('qa.lead', id, 'approve', 'approval', { effectiveAt: new Date(t + effectiveInHours * 3600_000).toISOString(), ...impact });
+  };
+  const document = async (input: { docType: 'sop' | 'policy' | 'form'; siteCode: string; department: string; title: string }) =>
+    act('dora.doccontrol', (ctx) => createDocument(ctx, { ...input, confidentiality: 'internal', changeSummary: 'First issue' }));
+  const distribute = async (documentId: string, distribution: { jobFunctionIds?: string[]; departments?: string[] }) => {
+    const current = await version(documentId);
+    return act('dora.doccontrol', (ctx) => setDistribution(ctx, documentId, { jobFunctionIds: [], departments: [], userIds: [], ...distribution, version: current, reason: 'Who must read it' }));
+  };
+  const train = async (username: string, documentNumber: string) => {
+    tick(3);
+    const userId = await idOf(at, username);
+    const [a] = await at.db.query<{ id: string }>("SELECT a.id FROM training_assignment a JOIN record d ON d.id = a.document_id WHERE a.user_id = $1 AND d.number = $2 AND a.status = 'open'", [userId, documentNumber]);
+    await act(username, (ctx) => openAssignment(ctx, a.id));
+    tick(0.2);
+    await act(username, async (ctx) => completeAssignment(ctx, a.id, { version: (await ctx.tx.query<{ version: number }>('SELECT version FROM training_assignment WHERE id = $1', [a.id]))[0].version, timeSpentSeconds: 600 }), true);
+  };
+
+  const functions: Record<string, string> = {};
+  for (const [code, name] of [['FILL-OP', 'Filling operator'], ['QC-ANALYST', 'QC analyst'], ['QA-SPEC', 'QA specialist']]) {
+    functions[code] = (await act('dora.doccontrol', (ctx) => createJobFunction(ctx, { code, name }))).id;
+  }
+  const lead = await idOf(at, 'qa.lead');
+  for (const [username, department, fn] of [['oscar.operator', 'PRD', 'FILL-OP'], ['olivia.operator', 'PRD', 'FILL-OP'], ['ivy.investigator', 'QA', 'QA-SPEC'], ['quinn.qa', 'QA', 'QA-SPEC']]) {
+    const userId = await idOf(at, username);
+    await act('dora.doccontrol', (ctx) => setTrainingProfile(ctx, userId, { reason: 'Onboarding', department, managerId: lead, jobFunctionIds: [functions[fn]] }));
+  }
+
+  // SOP-PRD-001: v1.0 effective five weeks ago, v2.0 effective three days ago; Olivia retrained, Oscar not yet (overdue).
+  const filling = await document({ docType: 'sop', siteCode: 'BER', department: 'PRD', title: 'Aseptic filling of vials' });
+  await distribute(filling.document.id, { jobFunctionIds: [functions['FILL-OP']] });
+  await release(filling.revision.id, { body: fillingSop }, 24);
+  tick(30);
+  await makeDueRevisionsEffective(at);
+  await train('oscar.operator', filling.document.number);
+  await train('olivia.operator', filling.document.number);
+  const fillingV2 = await act('dora.doccontrol', (ctx) => startRevision(ctx, filling.document.id, { changeType: 'major', changeSummary: 'Fill-weight check every 10 minutes (CAPA from a deviation)' }));
+  tick(24 * 20);
+  await release(fillingV2.id, { body: fillingSop.replace('every 15 minutes', 'every 10 minutes').replace('# Records', '6. Record every intervention in the RABS log.\n\n# Records') }, 24 * 4, { trainingImpact: 'changed_sections', changedSections: ['Procedure, step 4', 'Procedure, step 6'] });
+  tick(24 * 4 + 1);
+  await makeDueRevisionsEffective(at);
+  await train('olivia.operator', filling.document.number);
+
+  // POL-QA-001: the quality policy, for everyone in QA and production.
+  const policy = await document({ docType: 'policy', siteCode: 'BER', department: 'QA', title: 'Quality policy' });
+  await distribute(policy.document.id, { departments: ['QA', 'PRD'] });
+  await release(policy.revision.id, { body: '# Our commitment\nWe make medicines that are safe, effective and of consistent quality, and we record what we do, as we do it.' }, 2);
+  tick(3);
+  await makeDueRevisionsEffective(at);
+  for (const who of ['ivy.investigator', 'quinn.qa', 'oscar.operator']) await train(who, policy.document.number);
+
+  // SOP-QC-001 is in review (Quinn's task); FRM-QA-001 is a draft.
+  const oos = await document({ docType: 'sop', siteCode: 'BER', department: 'QC', title: 'Out-of-specification results in the QC laboratory' });
+  await distribute(oos.document.id, { jobFunctionIds: [functions['QC-ANALYST'], functions['QA-SPEC']] });
+  await write(oos.revision.id, { body: '# Phase I\nCheck the analysis for obvious laboratory error before any retest.\n\n# Phase II\nFull-scale investigation with QA.', reviewerIds: [quinn, ivy] });
+  await step('dora.doccontrol', oos.revision.id, 'submit_for_review', 'authorship');
+  await step('ivy.investigator', oos.revision.id, 'review', 'review');
+  const form = await document({ docType: 'form', siteCode: 'BER', department: 'QA', title: 'Line clearance checklist' });
+  await write(form.revision.id, { body: '| Check | Done |\n| --- | --- |\n| Previous batch material removed | ☐ |\n| Labels reconciled | ☐ |' });
+  tick(1);
 }
