@@ -1,26 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import { can, type JobType, type MailMessage, makeDueRevisionsEffective, queueName, remindOverdueTraining, type Services, sealCheckpoint, workflowOf } from '@verity/core';
+import { can, denial, getRecord, type JobType, type MailMessage, makeDueRevisionsEffective, queueName, remindOverdueTraining, type Services, sealCheckpoint, transitionActors, workflowOf } from '@verity/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type PgBoss from 'pg-boss';
 
 type Handler = (services: Services, job: { id: string; data: Record<string, unknown> }) => Promise<void>;
 
-/** In-app notification to everyone who may take the next step of a record that just moved; idempotent per job. */
+/**
+ * In-app notification to everyone who may take the next step of a record that just moved (with
+ * the workflow's own rules: named reviewers only, segregation of duties); idempotent per job.
+ */
 const notifyNextActors: Handler = async (services, job) => {
   const { recordId, number, type, to, siteId, actorId } = job.data as { recordId: string; number: string; type: string; to: string; siteId: string; actorId: string | null };
   const workflow = workflowOf(type);
-  const next = workflow?.transitions.filter((t) => t.from.includes(to) && !t.requiresReason) ?? [];
-  if (!workflow || next.length === 0) return;
+  const next = workflow?.transitions.filter((t) => t.from.includes(to) && !t.requiresReason && !t.system) ?? [];
+  const record = await getRecord(services.db, recordId);
+  if (!workflow || next.length === 0 || !record || record.status !== to) return;
   const grants = await services.db.query<{ user_id: string; role: string; site_id: string; site_code: string }>(
     `SELECT r.user_id, r.role, r.site_id, s.code AS site_code FROM user_role r JOIN site s ON s.id = r.site_id JOIN app_user u ON u.id = r.user_id
       WHERE r.site_id = $1 AND u.active`,
     [siteId],
   );
-  const recipients = new Set(
-    grants
-      .filter((g) => g.user_id !== actorId && next.some((t) => can({ id: g.user_id, username: '', fullName: '', roles: [{ role: g.role, siteId: g.site_id, siteCode: g.site_code }] }, t.permission, siteId)))
-      .map((g) => g.user_id),
-  );
+  const history = await transitionActors(services.db, recordId, workflow.roundStart);
+  const recipients = [...new Set(grants.map((g) => g.user_id))].filter((userId) => {
+    if (userId === actorId) return false;
+    const roles = grants.filter((g) => g.user_id === userId).map((g) => ({ role: g.role, siteId: g.site_id, siteCode: g.site_code }));
+    return next.some((t) => denial(t, record, { id: userId, username: '', fullName: '', roles }, history) === null);
+  });
   const message = `${number} is now ${workflow.states[to]?.label ?? to}: ${next.map((t) => t.label).join(' or ')}`;
   for (const userId of recipients) {
     await services.db.query(

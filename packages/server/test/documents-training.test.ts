@@ -226,6 +226,20 @@ describe('document control', () => {
     expect(library.body.items.map((d: { number: string }) => d.number)).not.toContain(doc.number);
   });
 
+  it('sending for review notifies the named reviewers only; their review shows in their tasks', async () => {
+    const created = await author.post('/api/v1/documents', { docType: 'sop', siteCode: 'BER', department: 'QA', title: 'Visual inspection of vials', changeSummary: 'First issue' });
+    const id = created.body.revisions[0].id;
+    expect((await edit(author, id, { body: 'Inspect each vial.', reviewerIds: [people.rita.id] })).status).toBe(200);
+    expect((await revisionStep(author, id, { action: 'submit_for_review', signature: sign('dora', 'authorship') })).status).toBe(200);
+    const [job] = await world.db.query<{ id: string; data: Record<string, unknown> }>("SELECT id, data FROM pgboss.job WHERE name = 'record-transitioned' AND data->>'recordId' = $1", [id]);
+    await handlers['record.transitioned'](world.services, job);
+    const notified = await world.db.query<{ username: string }>('SELECT u.username FROM notification n JOIN app_user u ON u.id = n.user_id WHERE n.source_job = $1 ORDER BY 1', [job.id]);
+    expect(notified.map((n) => n.username)).toEqual(['rita']);
+    const ritaTasks = (await reviewer2.get('/api/v1/tasks')).body.items.map((t: { number: string; action: string }) => `${t.number}:${t.action}`);
+    expect(ritaTasks).toContain(`${created.body.number} v1.0:review`);
+    expect((await reviewer1.get('/api/v1/tasks')).body.items.map((t: { number: string }) => t.number)).not.toContain(`${created.body.number} v1.0`);
+  });
+
   it('[P11-10a-2] bad requests name the field and write nothing; stale versions get 409', async () => {
     const records = await world.count('record');
     const bad = await author.post('/api/v1/documents', { docType: 'recipe', siteCode: 'BER', department: 'qa', title: '' });
