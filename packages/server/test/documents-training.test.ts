@@ -182,6 +182,15 @@ describe('document control', () => {
     expect(old.body).toMatchObject({ status: 'superseded', data: { body: expect.stringContaining('2. Fill') } });
     expect(old.body.signatures.every((s: { valid: boolean }) => s.valid)).toBe(true);
     expect((await edit(author, doc.revisionId, { body: 'rewrite history' })).status).toBe(403);
+    // At the point of use a reader finds only the revision in force; authors and inspectors see every version.
+    expect((await operator.get(`/api/v1/document-revisions/${doc.revisionId}`)).status).toBe(404);
+    expect((await operator.get(`/api/v1/document-revisions/${v2.id}`)).status).toBe(200);
+    const found = (await operator.get('/api/v1/search?q=Gowning')).body.items.map((i: { number: string }) => i.number);
+    expect(found).toContain(`${doc.number} v2.0`);
+    expect(found).not.toContain(`${doc.number} v1.0`);
+    expect((await author.get('/api/v1/search?q=Gowning')).body.items.map((i: { number: string }) => i.number)).toContain(`${doc.number} v1.0`);
+    const drafts = (await operator.get('/api/v1/documents?q=Line')).body.items.map((d: { status: string }) => d.status);
+    expect(drafts.every((status: string) => status === 'effective')).toBe(true);
     expect((await author.request('DELETE', `/api/v1/document-revisions/${doc.revisionId}`)).status).toBe(405);
   });
 

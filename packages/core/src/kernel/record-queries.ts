@@ -113,8 +113,14 @@ export async function searchRecords(db: Queryable, actor: Actor, workflows: Work
   if (scopes.length === 0 || q.trim() === '') return [];
   const params: unknown[] = [q];
   const clauses = scopes.map((s) => {
-    params.push(s.workflow.type, s.sites);
-    return `(r.type = $${params.length - 1} AND r.site_id = ANY($${params.length}::uuid[]))`;
+    const pointOfUse = s.workflow.pointOfUse;
+    if (!pointOfUse) {
+      params.push(s.workflow.type, s.sites);
+      return `(r.type = $${params.length - 1} AND r.site_id = ANY($${params.length}::uuid[]))`;
+    }
+    params.push(s.workflow.type, s.sites.filter((site) => pointOfUse.seesAll(actor, site)), s.sites, pointOfUse.states);
+    const n = params.length;
+    return `(r.type = $${n - 3} AND (r.site_id = ANY($${n - 2}::uuid[]) OR (r.site_id = ANY($${n - 1}::uuid[]) AND r.status = ANY($${n}::text[]))))`;
   });
   params.push(limit);
   const rows = await db.query<SummaryRow & { rank: number; snippet: string | null }>(

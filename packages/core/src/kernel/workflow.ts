@@ -53,6 +53,8 @@ export interface WorkflowDefinition {
   initial: string;
   /** The transition that starts a new round (e.g. a resubmission for review): earlier actors of later steps no longer count. */
   roundStart?: string;
+  /** Readers who do not work on these records (seesAll false) find only records in these states (e.g. effective documents). */
+  pointOfUse?: { states: string[]; seesAll: (actor: Actor, siteId: string) => boolean };
   /** Whether a record that allows a step is shown in "my tasks" now (default: always). */
   taskWhen?: (record: RecordRow, now: Date) => boolean;
   states: Record<string, StateDefinition>;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { createDocumentRequest, Distribution, SignatureMeaning, updateRevisionRequest } from '@verity/contracts';
 import { updateRevisionRequest as updateRevisionSchema } from '@verity/contracts';
 import type { z } from 'zod';
-import { type Ctx, systemActor, type Services, withTransaction } from '../../context.js';
+import { type Actor, type Ctx, systemActor, type Services, withTransaction } from '../../context.js';
 import type { Queryable } from '../../db/database.js';
 import { DomainError } from '../../errors.js';
 import { can } from '../../identity/access.js';
@@ -13,13 +13,14 @@ import { applySignature } from '../../kernel/signatures.js';
 import { applySystemTransition, applyTransition } from '../../kernel/workflow.js';
 import { refreshNeeds, syncAssignments, trainingCounts } from '../training/assign.js';
 import { documentType } from './types.js';
-import { documentWorkflow, revisionWorkflow } from './workflow.js';
+import { documentWorkflow, revisionWorkflow, seesAllVersions } from './workflow.js';
 
 export const emptyDistribution: Distribution = { jobFunctionIds: [], departments: [], userIds: [] };
 
-/** Whether the actor may read a document or revision: document readers at its site, and anyone trained on it. */
-export async function canReadDocument(db: Queryable, actor: { id: string | null; roles: { role: string; siteId: string; siteCode: string }[]; tokenScopes?: string[]; username: string; fullName: string }, record: RecordRow): Promise<boolean> {
-  if (can(actor, 'document:read', record.site_id) || can(actor, 'training:read')) return true;
+/** Whether the actor may read a document or revision: authors and reviewers all of it, readers what is effective, trainees what they train on. */
+export async function canReadDocument(db: Queryable, actor: Actor, record: RecordRow): Promise<boolean> {
+  if (seesAllVersions(actor, record.site_id)) return true;
+  if (can(actor, 'document:read', record.site_id) && record.status === 'effective') return true;
   if (!actor.id) return false;
   const documentId = record.type === 'document' ? record.id : (record.data.documentId as string);
   const [row] = await db.query('SELECT 1 FROM training_assignment WHERE user_id = $1 AND document_id = $2 LIMIT 1', [actor.id, documentId]);

@@ -12,7 +12,7 @@ import { transitionAbilities, transitionActors } from '../../kernel/workflow.js'
 import { trainingCounts } from '../training/assign.js';
 import { canEditRevision, gateOf, revisionsOf, reviewersOf } from './commands.js';
 import { documentType } from './types.js';
-import { documentWorkflow, revisionWorkflow } from './workflow.js';
+import { documentWorkflow, revisionWorkflow, seesAllVersions } from './workflow.js';
 
 async function effectivityOf(db: Queryable, revisionIds: string[]) {
   const rows = revisionIds.length
@@ -157,6 +157,9 @@ export async function listDocuments(
   if (query.docType) add(query.docType, (n) => `r.data->>'docType' = $${n}`);
   if (query.department) add(query.department, (n) => `r.data->>'department' = $${n}`);
   if (query.mine && actor.id) add(actor.id, (n) => `r.owner_id = $${n}`);
+  // Readers see the documents in force; authors, reviewers and auditors see every state.
+  const allSites = sites.filter((site) => seesAllVersions(actor, site));
+  add(allSites, (n) => `(r.status = 'effective' OR r.site_id = ANY($${n}::uuid[]))`);
   if (query.q) {
     add(query.q, (n) => `(r.search @@ websearch_to_tsquery('english', $${n}) OR r.number ILIKE '%' || $${n} || '%'
       OR EXISTS (SELECT 1 FROM record v WHERE v.type = 'document_revision' AND v.data->>'documentId' = r.id::text AND v.status IN ('effective', 'approved', 'in_review', 'draft') AND v.search @@ websearch_to_tsquery('english', $${n})))`);

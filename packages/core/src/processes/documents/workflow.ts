@@ -1,7 +1,13 @@
+import type { Actor } from '../../context.js';
+import { can } from '../../identity/access.js';
 import type { RecordRow } from '../../kernel/records.js';
 import type { WorkflowDefinition } from '../../kernel/workflow.js';
 
 const reviewerIds = (record: RecordRow) => (record.data.reviewerIds as string[] | undefined) ?? [];
+
+/** Authors, reviewers, document control and auditors see every version; other readers only what is in force. */
+export const seesAllVersions = (actor: Actor, siteId: string) =>
+  can(actor, 'document:create', siteId) || can(actor, 'document:review', siteId) || can(actor, 'document:manage') || can(actor, 'training:read');
 
 /**
  * A revision of a controlled document: written, reviewed in parallel by named reviewers, approved
@@ -16,6 +22,7 @@ export const revisionWorkflow: WorkflowDefinition = {
   clauses: ['21 CFR 211.100(a)', '21 CFR 820.40', 'EU GMP Ch. 4.3-4.5', 'ISO 13485 4.2.4', '21 CFR 11.10(f)', '21 CFR 11.50', '21 CFR 11.70'],
   initial: 'draft',
   roundStart: 'submit_for_review',
+  pointOfUse: { states: ['effective'], seesAll: seesAllVersions },
   states: {
     draft: { label: 'Draft', editable: true },
     in_review: { label: 'In review' },
@@ -100,6 +107,7 @@ export const documentWorkflow: WorkflowDefinition = {
   numberPrefix: 'DOC',
   clauses: ['21 CFR 211.100(a)', '21 CFR 820.40', 'EU GMP Ch. 4', 'ISO 13485 4.2.4'],
   initial: 'draft',
+  pointOfUse: { states: ['effective'], seesAll: seesAllVersions },
   // A periodic review shows as a task from 30 days before it is due.
   taskWhen: (record, now) => Boolean(record.due_date && new Date(`${record.due_date}T00:00:00Z`).getTime() - now.getTime() < 30 * 86400_000),
   states: {
