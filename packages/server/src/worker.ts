@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { can, denial, getRecord, type JobType, type MailMessage, makeDueRevisionsEffective, queueName, remindOverdueTraining, type Services, sealCheckpoint, transitionActors, workflowOf } from '@verity/core';
+import { assignPeriodicRetraining, can, denial, getRecord, type JobType, type MailMessage, makeDueRevisionsEffective, queueName, remindOverdueTraining, type Services, sealCheckpoint, transitionActors, workflowOf } from '@verity/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type PgBoss from 'pg-boss';
 
@@ -99,6 +99,7 @@ export const handlers: Record<JobType, Handler> = {
     await makeDueRevisionsEffective(services);
   },
   'training.overdue': async (services) => {
+    await assignPeriodicRetraining(services);
     await remindOverdueTraining(services);
   },
   'audit.seal': async (services) => {

@@ -1,4 +1,4 @@
-import { makeDueRevisionsEffective, remindOverdueTraining } from '@verity/core';
+import { assignPeriodicRetraining, makeDueRevisionsEffective, remindOverdueTraining } from '@verity/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfPageTexts } from '../../core/test/support/pdf-text.js';
 import { handlers } from '../src/worker.js';
@@ -21,7 +21,7 @@ let fillingOperators: string;
 beforeAll(async () => {
   sink = await startSmtpSink();
   // The clock moves weeks in these tests; sessions have their own tests.
-  world = await testWorld({ settings: { sessionIdleMinutes: 60 * 24 * 365, sessionAbsoluteHours: 24 * 365 }, smtpUrl: sink.url });
+  world = await testWorld({ settings: { sessionIdleMinutes: 60 * 24 * 3650, sessionAbsoluteHours: 24 * 3650, passwordMaxAgeDays: 3650 }, smtpUrl: sink.url });
   const make = async (username: string, role: string, fullName: string, email?: string) => {
     people[username] = await world.user(username, [{ role, siteCode: 'BER' }], fullName, { email });
   };
@@ -439,6 +439,29 @@ describe('training that follows every revision', () => {
     const xlsx = await world.app.inject({ method: 'GET', url: '/api/v1/training/matrix.xlsx?department=PRD', headers: { cookie: `verity_session=${approver.cookie}` } });
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('[P211-25-1] recurrent training expires: retraining is assigned before expiry and, if not done, the person is no longer qualified', async () => {
+    const course = await approvedDocument({ docType: 'course', title: 'GMP basics', effectiveAt: world.clock.now() });
+    expect((await train(operator, 'otto', (await myOpen(operator, course.number)).id)).status).toBe(200);
+    const trainedAt = world.clock.now();
+    const q = async () => (await approver.get(`/api/v1/training/qualification?userId=${people.otto.id}&documentId=${course.documentId}`)).body;
+    expect(await q()).toMatchObject({ qualified: true });
+    expect((await assignPeriodicRetraining(world.services)).assigned).toBe(0);
+    world.clock.advance(340 * DAY);
+    expect((await assignPeriodicRetraining(world.services)).assigned).toBeGreaterThanOrEqual(1);
+    const periodic = await myOpen(operator, course.number);
+    expect(periodic).toMatchObject({ reason: 'periodic', versionLabel: '1.0' });
+    expect(await q()).toMatchObject({ qualified: true }); // still valid until it expires
+    world.clock.advance(30 * DAY);
+    const expired = await q();
+    expect(expired.qualified).toBe(false);
+    expect(expired.explanation).toContain('expired');
+    const cell = (await approver.get(`/api/v1/training/matrix?documentId=${course.documentId}`)).body.people.find((p: { id: string }) => p.id === people.otto.id).cells[course.documentId];
+    expect(cell.status).toBe('overdue');
+    expect((await train(operator, 'otto', periodic.id)).status).toBe(200);
+    expect(await q()).toMatchObject({ qualified: true });
+    expect(Date.parse((await q()).completion.validUntil)).toBeGreaterThan(trainedAt.getTime() + 700 * DAY);
   });
 
   it('overdue training reminds the trainee each day and escalates to the manager after the configured days, in-app and by e-mail', async () => {

@@ -77,3 +77,35 @@ export async function remindOverdueTraining(services: Services): Promise<{ remin
   }
   return { reminded, escalated };
 }
+
+/** Periodic retraining is assigned this many days before completed training expires. */
+export const retrainingNoticeDays = 30;
+
+/**
+ * Periodic retraining: completed training that expires within the notice period (document types
+ * with a retraining interval) gets a new assignment on the same revision, due when it expires.
+ */
+export async function assignPeriodicRetraining(services: Services): Promise<{ assigned: number }> {
+  return withTransaction(services, systemActor, { authMethod: 'system' }, async (ctx) => {
+    const expiring = await ctx.tx.query<{ id: string; user_id: string; document_id: string; revision_id: string; expires_at: Date }>(
+      `SELECT a.id, a.user_id, a.document_id, a.revision_id, a.expires_at FROM training_assignment a
+        WHERE a.current AND a.status = 'completed' AND a.expires_at IS NOT NULL AND a.expires_at < $1
+          AND EXISTS (SELECT 1 FROM training_need n WHERE n.user_id = a.user_id AND n.document_id = a.document_id)
+        ORDER BY a.expires_at LIMIT 5000 FOR UPDATE`,
+      [new Date(ctx.now.getTime() + retrainingNoticeDays * day)],
+    );
+    for (const a of expiring) {
+      await ctx.tx.query('UPDATE training_assignment SET current = false, version = version + 1 WHERE id = $1', [a.id]);
+      const id = randomUUID();
+      await ctx.tx.query(
+        `INSERT INTO training_assignment (id, user_id, document_id, revision_id, reason, status, current, assigned_at, due_at) VALUES ($1, $2, $3, $4, 'periodic', 'open', true, $5, $6)`,
+        [id, a.user_id, a.document_id, a.revision_id, ctx.now, a.expires_at],
+      );
+      await ctx.tx.query("INSERT INTO training_ledger (assignment_id, user_id, document_id, revision_id, event, at, details) VALUES ($1, $2, $3, $4, 'assigned', $5, $6)", [
+        id, a.user_id, a.document_id, a.revision_id, ctx.now, JSON.stringify({ reason: 'periodic', previous: a.id, dueAt: a.expires_at }),
+      ]);
+      await appendAudit(ctx, { entityType: 'training_assignment', entityId: id, action: 'training.assigned', changes: [{ field: 'status', old: null, new: 'open' }], details: { reason: 'periodic', previous: a.id, dueAt: a.expires_at.toISOString() } });
+    }
+    return { assigned: expiring.length };
+  });
+}
