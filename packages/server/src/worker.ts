@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { assignPeriodicRetraining, can, denial, getRecord, type JobType, type MailMessage, makeDueRevisionsEffective, queueName, remindOverdueTraining, type Services, sealCheckpoint, transitionActors, workflowOf } from '@verity/core';
+import { assignPeriodicRetraining, denial, getRecord, type JobType, type MailMessage, makeDueRevisionsEffective, queueName, remindOverdueTraining, type Services, sealCheckpoint, transitionActors, workflowOf } from '@verity/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type PgBoss from 'pg-boss';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Services, systemActor, withTransaction } from '../../context.js';
+import type { Tx } from '../../db/database.js';
 import { appendAudit } from '../../kernel/audit.js';
 import { queueMail } from '../../mail/queue.js';
 
@@ -21,7 +22,7 @@ interface OverdueRow {
 
 const day = 86400_000;
 
-async function notify(services: Services, tx: Parameters<Parameters<Services['db']['transaction']>[0]>[0], userId: string, recordId: string, message: string, key: string, now: Date) {
+async function notify(tx: Tx, userId: string, recordId: string, message: string, key: string, now: Date) {
   await tx.query('INSERT INTO notification (id, user_id, record_id, message, source_job, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source_job, user_id) DO NOTHING', [
     randomUUID(), userId, recordId, message, key, now,
   ]);
@@ -53,7 +54,7 @@ export async function remindOverdueTraining(services: Services): Promise<{ remin
       const subject = `Overdue training: ${a.number} — ${a.title}`;
       if (!still.last_reminded_at || still.last_reminded_at.getTime() < now.getTime() - day + 60_000) {
         const text = `${a.full_name}, your training on ${a.number} "${a.title}" was due on ${a.due_at.toISOString().slice(0, 10)} (${daysOverdue} day(s) ago).\nOpen Verity, My training, to complete it.`;
-        await notify(services, ctx.tx, a.user_id, a.revision_id, `Overdue training: ${a.number} was due ${a.due_at.toISOString().slice(0, 10)}`, `training-reminder:${a.id}:${now.toISOString().slice(0, 10)}`, now);
+        await notify(ctx.tx, a.user_id, a.revision_id, `Overdue training: ${a.number} was due ${a.due_at.toISOString().slice(0, 10)}`, `training-reminder:${a.id}:${now.toISOString().slice(0, 10)}`, now);
         if (a.email) await queueMail(ctx, { to: a.email, subject, text });
         await ctx.tx.query('UPDATE training_assignment SET last_reminded_at = $2 WHERE id = $1', [a.id, now]);
         await ctx.tx.query("INSERT INTO training_ledger (assignment_id, user_id, document_id, revision_id, event, at, details) VALUES ($1, $2, $3, $4, 'reminded', $5, $6)", [
@@ -64,7 +65,7 @@ export async function remindOverdueTraining(services: Services): Promise<{ remin
       }
       if (!still.escalated_at && a.due_at < escalateBefore && a.manager_id) {
         const text = `${a.manager_name}, ${a.full_name}'s training on ${a.number} "${a.title}" is ${daysOverdue} day(s) overdue (due ${a.due_at.toISOString().slice(0, 10)}).\nUntil it is completed, ${a.full_name} is not qualified for the current revision.`;
-        await notify(services, ctx.tx, a.manager_id, a.revision_id, `${a.full_name}'s training on ${a.number} is ${daysOverdue} days overdue`, `training-escalation:${a.id}`, now);
+        await notify(ctx.tx, a.manager_id, a.revision_id, `${a.full_name}'s training on ${a.number} is ${daysOverdue} days overdue`, `training-escalation:${a.id}`, now);
         if (a.manager_email) await queueMail(ctx, { to: a.manager_email, subject: `Escalation — ${subject} (${a.full_name})`, text });
         await ctx.tx.query('UPDATE training_assignment SET escalated_at = $2 WHERE id = $1', [a.id, now]);
         await ctx.tx.query("INSERT INTO training_ledger (assignment_id, user_id, document_id, revision_id, event, at, details) VALUES ($1, $2, $3, $4, 'escalated', $5, $6)", [
