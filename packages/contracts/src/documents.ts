@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDateTime, optionalText, plainString, text, uuid } from './common.js';
+import { roleName } from './auth.js';
 import { abilities, recordSummary, signature } from './records.js';
 
 export const documentTypeCodes = ['policy', 'sop', 'work_instruction', 'form', 'specification', 'protocol', 'quality_agreement', 'course'] as const;
@@ -37,6 +38,7 @@ export const updateDocumentTypeRequest = z
 /** Who must read a document, and so be trained on each revision. */
 export const distribution = z
   .object({
+    roles: z.array(roleName).max(20).default([]),
     jobFunctionIds: z.array(uuid).max(200).default([]),
     departments: z.array(departmentCode).max(100).default([]),
     userIds: z.array(uuid).max(5000).default([]),

@@ -44,12 +44,12 @@ CREATE TABLE user_job_function (
 );
 CREATE INDEX user_job_function_by_function ON user_job_function (job_function_id);
 
--- Who must be trained on a document: a job function, a department or a named person.
+-- Who must be trained on a document: a role, a job function, a department or a named person.
 -- Requirements are ended (removed_at), never deleted.
 CREATE TABLE training_requirement (
   id uuid PRIMARY KEY,
   document_id uuid NOT NULL REFERENCES record(id),
-  target_kind text NOT NULL CHECK (target_kind IN ('job_function', 'department', 'user')),
+  target_kind text NOT NULL CHECK (target_kind IN ('role', 'job_function', 'department', 'user')),
   target text NOT NULL,
   created_at timestamptz NOT NULL,
   created_by uuid NOT NULL REFERENCES app_user(id),

@@ -160,7 +160,7 @@ async function loadDocuments(at: Services, as: (username: string) => Promise<Aut
     act('dora.doccontrol', (ctx) => createDocument(ctx, { ...input, confidentiality: 'internal', changeSummary: 'First issue' }));
   const distribute = async (documentId: string, distribution: { jobFunctionIds?: string[]; departments?: string[] }) => {
     const current = await version(documentId);
-    return act('dora.doccontrol', (ctx) => setDistribution(ctx, documentId, { jobFunctionIds: [], departments: [], userIds: [], ...distribution, version: current, reason: 'Who must read it' }));
+    return act('dora.doccontrol', (ctx) => setDistribution(ctx, documentId, { roles: [], jobFunctionIds: [], departments: [], userIds: [], ...distribution, version: current, reason: 'Who must read it' }));
   };
   const train = async (username: string, documentNumber: string) => {
     tick(3);

@@ -415,6 +415,25 @@ describe('training that follows every revision', () => {
     expect(evidence.body.rows.every((r: { status: string; method: string; signature: { manifestation: string } }) => r.status === 'completed' && r.method === 'instructor_led' && r.signature.manifestation.includes('Tom Trainer'))).toBe(true);
   });
 
+  it('a document distributed to a role reaches whoever gets the role, and leaves whoever loses it or is deactivated', async () => {
+    const doc = await approvedDocument({ title: 'Handling of trainer qualifications', effectiveAt: world.clock.now(), distribute: false });
+    const current = await controller.get(`/api/v1/documents/${doc.documentId}`);
+    expect((await controller.request('PUT', `/api/v1/documents/${doc.documentId}/distribution`, { version: current.body.version, reason: 'All trainers', roles: ['trainer'], jobFunctionIds: [], departments: [], userIds: [] })).status).toBe(200);
+    expect(await myOpen(trainer, doc.number)).toMatchObject({ reason: 'new_requirement' });
+    const admin = await world.user('adam', [{ role: 'sysadmin', siteCode: 'BER' }], 'Adam Admin');
+    const adminClient = await world.signIn(admin.username);
+    const hire = await world.user('terry', [{ role: 'operator', siteCode: 'BER' }], 'Terry Trainee');
+    const terry = await world.signIn('terry');
+    expect(await myOpen(terry, doc.number)).toBeUndefined();
+    expect((await adminClient.request('PUT', `/api/v1/users/${hire.id}/roles`, { roles: [{ role: 'trainer', siteCode: 'BER' }], reason: 'Became a trainer' })).status).toBe(200);
+    const assigned = await myOpen(terry, doc.number);
+    expect(assigned).toBeTruthy();
+    expect((await adminClient.request('PUT', `/api/v1/users/${hire.id}/roles`, { roles: [{ role: 'operator', siteCode: 'BER' }], reason: 'Back to operations' })).status).toBe(200);
+    expect(await myOpen(terry, doc.number)).toBeUndefined();
+    const ledger = await world.db.query<{ event: string }>('SELECT event FROM training_ledger WHERE assignment_id = $1 ORDER BY seq', [assigned.id]);
+    expect(ledger.map((l) => l.event)).toEqual(['assigned', 'superseded']);
+  });
+
   it('a new person in a job function is assigned what the function needs at once; the matrix and its exports show everyone', async () => {
     const doc = await approvedDocument({ title: 'Pre-use integrity test', effectiveAt: world.clock.now() });
     const hire = await world.user('nina', [{ role: 'operator', siteCode: 'BER' }], 'Nina Newhire');

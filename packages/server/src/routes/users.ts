@@ -1,5 +1,5 @@
 import { createUserRequest, identityVerification, identityVerificationRequest, idParams, reasonRequest, setRolesRequest, site, temporaryPassword, updateUserRequest, userSummary } from '@verity/contracts';
-import { createSite, createUser, recordIdentityVerification, deactivateUser, DomainError, listSites, listUsers, resetPassword, type Services, setRoles, unlockUser, updateUser, withTransaction } from '@verity/core';
+import { createSite, createUser, recordIdentityVerification, deactivateUser, DomainError, listSites, listUsers, refreshTrainingOf, resetPassword, type Services, setRoles, unlockUser, updateUser, withTransaction } from '@verity/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -15,7 +15,11 @@ export async function userRoutes(appBase: FastifyInstance, { services }: { servi
   }));
 
   app.post('/api/v1/users', { schema: { tags, summary: 'Create a user; returns a one-time temporary password', body: createUserRequest, response: { 201: temporaryPassword } } }, async (request, reply) => {
-    const created = await tx(request, (ctx) => createUser(ctx, request.body));
+    const created = await tx(request, async (ctx) => {
+      const result = await createUser(ctx, request.body);
+      await refreshTrainingOf(ctx, result.user.id);
+      return result;
+    });
     return reply.code(201).send({ user: created.user, temporaryPassword: created.temporaryPassword as string, expiresAt: (created.expiresAt as Date).toISOString() });
   });
 
@@ -28,7 +32,11 @@ export async function userRoutes(appBase: FastifyInstance, { services }: { servi
   );
 
   app.post('/api/v1/users/:id/deactivate', { schema: { tags, summary: 'Deactivate a user (revokes sessions and tokens)', params: idParams, body: reasonRequest, response: { 200: userSummary } } }, async (request) =>
-    tx(request, (ctx) => deactivateUser(ctx, request.params.id, request.body.reason)),
+    tx(request, async (ctx) => {
+      const user = await deactivateUser(ctx, request.params.id, request.body.reason);
+      await refreshTrainingOf(ctx, request.params.id);
+      return user;
+    }),
   );
 
   app.post('/api/v1/users/:id/reset-password', { schema: { tags, summary: 'Issue a temporary password', params: idParams, body: reasonRequest, response: { 200: temporaryPassword } } }, async (request) => {
@@ -41,7 +49,11 @@ export async function userRoutes(appBase: FastifyInstance, { services }: { servi
   );
 
   app.put('/api/v1/users/:id/roles', { schema: { tags, summary: 'Replace the roles of a user', params: idParams, body: setRolesRequest, response: { 200: userSummary } } }, async (request) =>
-    tx(request, (ctx) => setRoles(ctx, request.params.id, request.body.roles, request.body.reason)),
+    tx(request, async (ctx) => {
+      const user = await setRoles(ctx, request.params.id, request.body.roles, request.body.reason);
+      await refreshTrainingOf(ctx, request.params.id);
+      return user;
+    }),
   );
 
   app.get('/api/v1/sites', { schema: { tags, summary: 'Sites', response: { 200: z.object({ items: z.array(site) }) } } }, async (request) => {

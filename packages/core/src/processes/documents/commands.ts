@@ -15,7 +15,7 @@ import { refreshNeeds, syncAssignments, trainingCounts } from '../training/assig
 import { documentType } from './types.js';
 import { documentWorkflow, revisionWorkflow, seesAllVersions } from './workflow.js';
 
-export const emptyDistribution: Distribution = { jobFunctionIds: [], departments: [], userIds: [] };
+export const emptyDistribution: Distribution = { roles: [], jobFunctionIds: [], departments: [], userIds: [] };
 
 /** Whether the actor may read a document or revision: authors and reviewers all of it, readers what is effective, trainees what they train on. */
 export async function canReadDocument(db: Queryable, actor: Actor, record: RecordRow): Promise<boolean> {
@@ -388,7 +388,7 @@ export async function setDistribution(ctx: Ctx, id: string, input: Distribution 
   if (!(await canReadDocument(ctx.tx, ctx.actor, document))) throw new DomainError('NOT_FOUND', 'No such document');
   if (!can(ctx.actor, 'document:manage') && !can(ctx.actor, 'document:create', document.site_id)) throw new DomainError('FORBIDDEN', 'You may not change who must read this document');
   if (document.status === 'obsolete') throw new DomainError('INVALID_TRANSITION', `${document.number} is obsolete`);
-  const distribution = { jobFunctionIds: [...new Set(input.jobFunctionIds)].sort(), departments: [...new Set(input.departments)].sort(), userIds: [...new Set(input.userIds)].sort() };
+  const distribution = { roles: [...new Set(input.roles ?? [])].sort(), jobFunctionIds: [...new Set(input.jobFunctionIds)].sort(), departments: [...new Set(input.departments)].sort(), userIds: [...new Set(input.userIds)].sort() };
   const functions = await ctx.tx.query<{ id: string }>('SELECT id FROM job_function WHERE id = ANY($1::uuid[])', [distribution.jobFunctionIds]);
   if (functions.length !== distribution.jobFunctionIds.length) throw new DomainError('VALIDATION_FAILED', 'Unknown job function', [{ path: 'jobFunctionIds', message: 'contains an unknown job function' }]);
   const people = await ctx.tx.query<{ id: string }>('SELECT id FROM app_user WHERE id = ANY($1::uuid[])', [distribution.userIds]);
@@ -396,6 +396,7 @@ export async function setDistribution(ctx: Ctx, id: string, input: Distribution 
   const { record, changes } = await applyChange(ctx, document, input.version, { data: { distribution } }, { action: 'record.updated', reason: input.reason });
   if (changes.length === 0) throw new DomainError('VALIDATION_FAILED', 'Nothing was changed', [{ path: 'version', message: 'the distribution is the same' }]);
   const wanted = [
+    ...distribution.roles.map((target) => ({ kind: 'role', target })),
     ...distribution.jobFunctionIds.map((target) => ({ kind: 'job_function', target })),
     ...distribution.departments.map((target) => ({ kind: 'department', target })),
     ...distribution.userIds.map((target) => ({ kind: 'user', target })),

@@ -9,7 +9,7 @@ type Scope = { documentIds: string[] } | { userIds: string[] };
 
 /**
  * Recomputes who needs which document (training_need) for some documents or some people, from
- * the active requirements (job function, department, named person) of documents not obsolete.
+ * the active requirements (role, job function, department, named person) of documents not obsolete.
  */
 export async function refreshNeeds(db: Queryable, scope: Scope): Promise<void> {
   const byDocument = 'documentIds' in scope;
@@ -28,6 +28,12 @@ export async function refreshNeeds(db: Queryable, scope: Scope): Promise<void> {
        JOIN record d ON d.id = tr.document_id AND d.status <> 'obsolete'
        JOIN app_user u ON u.active AND u.department = tr.target
       WHERE tr.removed_at IS NULL AND tr.target_kind = 'department' AND ${filter}
+     UNION
+     SELECT u.id, tr.document_id FROM training_requirement tr
+       JOIN record d ON d.id = tr.document_id AND d.status <> 'obsolete'
+       JOIN user_role ur ON ur.role = tr.target
+       JOIN app_user u ON u.active AND u.id = ur.user_id
+      WHERE tr.removed_at IS NULL AND tr.target_kind = 'role' AND ${filter}
      UNION
      SELECT u.id, tr.document_id FROM training_requirement tr
        JOIN record d ON d.id = tr.document_id AND d.status <> 'obsolete'
@@ -124,4 +130,18 @@ export async function trainingCounts(db: Queryable, documentId: string, revision
     [documentId, revisionId, now],
   );
   return row;
+}
+
+/**
+ * After a person's roles, job functions, department or active state changed: their needs are
+ * recomputed and training is assigned for documents that now apply (open training that no longer
+ * applies is superseded).
+ */
+export async function refreshTrainingOf(ctx: Ctx, userId: string): Promise<{ assigned: number }> {
+  const before = (await ctx.tx.query<{ document_id: string }>('SELECT document_id FROM training_need WHERE user_id = $1', [userId])).map((r) => r.document_id);
+  await refreshNeeds(ctx.tx, { userIds: [userId] });
+  const after = (await ctx.tx.query<{ document_id: string }>('SELECT document_id FROM training_need WHERE user_id = $1', [userId])).map((r) => r.document_id);
+  let assigned = 0;
+  for (const documentId of new Set([...before, ...after])) assigned += (await syncAssignments(ctx, documentId, 'new_requirement')).assigned;
+  return { assigned };
 }

@@ -9,7 +9,7 @@ import { appendAudit } from '../../kernel/audit.js';
 import { getRecord, type RecordRow } from '../../kernel/records.js';
 import { applySignature } from '../../kernel/signatures.js';
 import { documentType } from '../documents/types.js';
-import { refreshNeeds, syncAssignments } from './assign.js';
+import { refreshTrainingOf } from './assign.js';
 
 export interface AssignmentRow {
   id: string;
@@ -226,14 +226,9 @@ export async function setTrainingProfile(ctx: Ctx, userId: string, input: { reas
     ...(before.join() !== functions.join() ? [{ field: 'jobFunctionIds', old: before, new: functions }] : []),
   ];
   if (changes.length === 0) throw new DomainError('VALIDATION_FAILED', 'Nothing was changed', [{ path: 'reason', message: 'no field differs from the current values' }]);
-  const neededBefore = (await ctx.tx.query<{ document_id: string }>('SELECT document_id FROM training_need WHERE user_id = $1', [userId])).map((r) => r.document_id);
   await ctx.tx.query('UPDATE app_user SET department = $2, manager_id = $3, version = version + 1 WHERE id = $1', [userId, input.department, input.managerId]);
   await ctx.tx.query('DELETE FROM user_job_function WHERE user_id = $1', [userId]);
   for (const f of functions) await ctx.tx.query('INSERT INTO user_job_function (user_id, job_function_id) VALUES ($1, $2)', [userId, f]);
   await appendAudit(ctx, { entityType: 'user', entityId: userId, action: 'training.profile_changed', reason: input.reason, changes });
-  await refreshNeeds(ctx.tx, { userIds: [userId] });
-  const neededAfter = (await ctx.tx.query<{ document_id: string }>('SELECT document_id FROM training_need WHERE user_id = $1', [userId])).map((r) => r.document_id);
-  let assigned = 0;
-  for (const documentId of new Set([...neededBefore, ...neededAfter])) assigned += (await syncAssignments(ctx, documentId, 'new_requirement')).assigned;
-  return { assigned };
+  return refreshTrainingOf(ctx, userId);
 }
