@@ -81,7 +81,20 @@ export interface Ctx {
   now: Date;
 }
 
-/** Runs fn in one transaction with a context; every change and its audit entries commit together. */
-export function withTransaction<T>(services: Services, actor: Actor, request: RequestContext, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
-  return services.db.transaction((tx) => fn({ services, tx, actor, request, now: services.clock.now() }));
+/** SQLSTATEs of a transaction that lost a race (deadlock, serialization, a unique key taken meanwhile): safe to run again. */
+const retryable = new Set(['40P01', '40001', '23505']);
+
+/**
+ * Runs fn in one transaction with a context; every change and its audit entries commit together.
+ * A transaction that lost a race with another one is rolled back whole and run again (up to 3 times).
+ */
+export async function withTransaction<T>(services: Services, actor: Actor, request: RequestContext, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await services.db.transaction((tx) => fn({ services, tx, actor, request, now: services.clock.now() }));
+    } catch (error) {
+      const state = (error as { code?: unknown }).code;
+      if (attempt >= 3 || typeof state !== 'string' || !retryable.has(state)) throw error;
+    }
+  }
 }

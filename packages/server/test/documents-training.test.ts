@@ -434,6 +434,21 @@ describe('training that follows every revision', () => {
     expect(ledger.map((l) => l.event)).toEqual(['assigned', 'superseded']);
   });
 
+  it('concurrent distribution and profile changes on the same document all succeed and leave one current assignment per person', async () => {
+    const doc = await approvedDocument({ title: 'Concurrent onboarding', effectiveAt: world.clock.now(), distribute: false });
+    const fn = (await controller.post('/api/v1/job-functions', { code: 'PACK-OP', name: 'Packaging operator' })).body.id;
+    const hires = await Promise.all([1, 2, 3, 4, 5].map((n) => world.user(`pack${n}`, [{ role: 'operator', siteCode: 'BER' }], `Packer ${n}`)));
+    const current = await controller.get(`/api/v1/documents/${doc.documentId}`);
+    const responses = await Promise.all([
+      controller.request('PUT', `/api/v1/documents/${doc.documentId}/distribution`, { version: current.body.version, reason: 'Packaging reads it', jobFunctionIds: [fn], departments: [], userIds: [] }),
+      ...hires.map((h) => controller.request('PUT', `/api/v1/users/${h.id}/training-profile`, { reason: 'New packer', department: 'PKG', managerId: null, jobFunctionIds: [fn] })),
+    ]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const rows = await world.db.query<{ user_id: string; n: number }>('SELECT user_id, count(*)::int AS n FROM training_assignment WHERE document_id = $1 AND current GROUP BY user_id', [doc.documentId]);
+    expect(rows).toHaveLength(5);
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+  });
+
   it('a new person in a job function is assigned what the function needs at once; the matrix and its exports show everyone', async () => {
     const doc = await approvedDocument({ title: 'Pre-use integrity test', effectiveAt: world.clock.now() });
     const hire = await world.user('nina', [{ role: 'operator', siteCode: 'BER' }], 'Nina Newhire');

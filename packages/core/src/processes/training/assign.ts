@@ -15,6 +15,9 @@ export async function refreshNeeds(db: Queryable, scope: Scope): Promise<void> {
   const byDocument = 'documentIds' in scope;
   const ids = byDocument ? scope.documentIds : scope.userIds;
   if (ids.length === 0) return;
+  // Requirements and people change in different transactions; recomputing needs one at a time
+  // (each statement then sees the others' committed changes) means no change is missed.
+  await db.query("SELECT pg_advisory_xact_lock(hashtext('verity.training_need'))");
   await db.query(`DELETE FROM training_need WHERE ${byDocument ? 'document_id' : 'user_id'} = ANY($1::uuid[])`, [ids]);
   const filter = byDocument ? 'tr.document_id = ANY($1::uuid[])' : 'u.id = ANY($1::uuid[])';
   await db.query(
@@ -75,6 +78,8 @@ export async function trainingTarget(db: Queryable, documentId: string): Promise
  * assignment gets one, due at dueAt. Writes one ledger row per change and one audit entry.
  */
 export async function syncAssignments(ctx: Ctx, documentId: string, reason: 'revision' | 'new_requirement', dueAt?: Date): Promise<{ assigned: number; superseded: number }> {
+  // One writer per document at a time: concurrent approvals, distributions and profile changes queue here.
+  await ctx.tx.query('SELECT id FROM record WHERE id = $1 FOR UPDATE', [documentId]);
   const target = await trainingTarget(ctx.tx, documentId);
   const actorId = ctx.actor.id;
   const superseded = await ctx.tx.query<{ id: string }>(
@@ -142,6 +147,6 @@ export async function refreshTrainingOf(ctx: Ctx, userId: string): Promise<{ ass
   await refreshNeeds(ctx.tx, { userIds: [userId] });
   const after = (await ctx.tx.query<{ document_id: string }>('SELECT document_id FROM training_need WHERE user_id = $1', [userId])).map((r) => r.document_id);
   let assigned = 0;
-  for (const documentId of new Set([...before, ...after])) assigned += (await syncAssignments(ctx, documentId, 'new_requirement')).assigned;
+  for (const documentId of [...new Set([...before, ...after])].sort()) assigned += (await syncAssignments(ctx, documentId, 'new_requirement')).assigned;
   return { assigned };
 }
