@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDateTime, optionalText, plainString, text, uuid } from './common.js';
+import { roleName } from './auth.js';
 import { departmentCode } from './documents.js';
 import { signatureInput } from './records.js';
 
@@ -78,6 +79,7 @@ export const trainingSession = z.object({ id: uuid, revisionId: uuid, trainerNam
 
 export const matrixQuery = z.object({
   site: plainString(20).optional(),
+  role: roleName.optional(),
   department: plainString(20).optional(),
   jobFunctionId: uuid.optional(),
   documentId: uuid.optional(),

@@ -1,4 +1,4 @@
-import { assignPeriodicRetraining, makeDueRevisionsEffective, remindOverdueTraining } from '@verity/core';
+import { assignPeriodicRetraining, makeDueRevisionsEffective, remindOverdueTraining, remindPeriodicReviews } from '@verity/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfPageTexts } from '../../core/test/support/pdf-text.js';
 import { handlers } from '../src/worker.js';
@@ -226,8 +226,17 @@ describe('document control', () => {
     nextReview.setUTCMonth(nextReview.getUTCMonth() + 24);
     expect(review.body.dueDate).toBe(nextReview.toISOString().slice(0, 10));
     expect((await myOpen(operator, doc.number))).toBeTruthy();
+    // Nothing to remind now; 23 months on, the owner hears once that the review is due.
+    const reminders = await remindPeriodicReviews(world.services);
+    world.clock.advance(710 * DAY);
+    const due = await remindPeriodicReviews(world.services);
+    expect(due.reminded).toBeGreaterThan(reminders.reminded);
+    expect((await remindPeriodicReviews(world.services)).reminded).toBe(0);
+    expect(JSON.stringify((await author.get('/api/v1/notifications')).body)).toContain(`Periodic review of ${doc.number}`);
+    expect((await approver.get('/api/v1/tasks')).body.items.map((t: { number: string; action: string }) => `${t.number}:${t.action}`)).toContain(`${doc.number}:periodic_review`);
     const obsolete = await approver.post(`/api/v1/documents/${doc.documentId}/transitions`, { version: review.body.version, action: 'make_obsolete', reason: 'Process retired', signature: sign('quinn', 'approval') });
     expect(obsolete.status).toBe(200);
+    expect((await remindPeriodicReviews(world.services)).reminded).toBe(0); // obsolete: no review
     expect(obsolete.body.status).toBe('obsolete');
     expect((await author.get(`/api/v1/document-revisions/${doc.revisionId}`)).body.status).toBe('obsolete');
     expect(await myOpen(operator, doc.number)).toBeUndefined();

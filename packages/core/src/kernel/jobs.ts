@@ -13,7 +13,7 @@ export const jobQueues = {
   'mail.send': 'Send one e-mail after commit; a retried job does not send it again (mail_log)',
   'audit.seal': 'Seal new audit entries into a signed checkpoint (scheduled)',
   'documents.effective': 'Make approved revisions effective when their date has come and their training gate is met (scheduled)',
-  'training.overdue': 'Assign periodic retraining; remind trainees of overdue training and escalate to their managers (scheduled)',
+  'training.overdue': 'Assign periodic retraining; remind of overdue training (escalating to managers) and of periodic document reviews (scheduled)',
 } as const;
 export type JobType = keyof typeof jobQueues;
 

@@ -115,6 +115,10 @@ function peopleFilter(query: MatrixQuery, params: unknown[]): string[] {
     params.push(query.site);
     where.push(`EXISTS (SELECT 1 FROM user_role ur JOIN site st ON st.id = ur.site_id WHERE ur.user_id = u.id AND st.code = $${params.length})`);
   }
+  if (query.role) {
+    params.push(query.role);
+    where.push(`EXISTS (SELECT 1 FROM user_role rr WHERE rr.user_id = u.id AND rr.role = $${params.length})`);
+  }
   if (query.department) {
     params.push(query.department);
     where.push(`u.department = $${params.length}`);

@@ -110,3 +110,30 @@ export async function assignPeriodicRetraining(services: Services): Promise<{ as
     return { assigned: expiring.length };
   });
 }
+
+/**
+ * Periodic review reminders: the owner of each effective document whose review falls due within
+ * 30 days is told once per due date, in-app and by e-mail. The review itself shows in My tasks.
+ */
+export async function remindPeriodicReviews(services: Services): Promise<{ reminded: number }> {
+  const now = services.clock.now();
+  const due = await services.db.query<{ id: string; number: string; title: string; due_date: string; owner_id: string; email: string | null; full_name: string }>(
+    `SELECT r.id, r.number, r.title, r.due_date::text AS due_date, r.owner_id, u.email, u.full_name FROM record r JOIN app_user u ON u.id = r.owner_id AND u.active
+      WHERE r.type = 'document' AND r.status = 'effective' AND COALESCE(r.due_date, DATE '9999-12-31') <= $1::date ORDER BY r.due_date LIMIT 1000`,
+    [new Date(now.getTime() + 30 * day).toISOString().slice(0, 10)],
+  );
+  let reminded = 0;
+  for (const d of due) {
+    await withTransaction(services, systemActor, { authMethod: 'system' }, async (ctx) => {
+      const message = `Periodic review of ${d.number} "${d.title}" is due on ${d.due_date}`;
+      const inserted = await ctx.tx.query(
+        'INSERT INTO notification (id, user_id, record_id, message, source_job, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source_job, user_id) DO NOTHING RETURNING id',
+        [randomUUID(), d.owner_id, d.id, message, `periodic-review:${d.id}:${d.due_date}`, now],
+      );
+      if (inserted.length === 0) return;
+      if (d.email) await queueMail(ctx, { to: d.email, subject: `Periodic review due: ${d.number}`, text: `${d.full_name}, ${message}.\nOpen the document in Verity and record the review outcome (no change, revise or retire).` });
+      reminded++;
+    });
+  }
+  return { reminded };
+}
