@@ -144,6 +144,8 @@ test('[P11-50a-1][P11-50b-1][P11-10e-1] QA approves with an electronic signature
   await page.goto(recordUrl);
   await statusIs(page, 'Pending QA approval');
   const modal = await startAction(page, /approve/i);
+  await choose(modal, page, 'CAPA decision', 'No CAPA needed (justify)');
+  await modal.getByLabel('Why no CAPA is needed').fill('Isolated event: the immediate action removed the cause; no recurrence in the trend.');
   const meaning = modal.getByTestId('signature-meaning');
   if (await meaning.isVisible()) await expect(meaning).toHaveText('Approved');
   else await choose(modal, page, 'Meaning of this signature', 'Approved');

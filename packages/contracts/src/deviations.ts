@@ -25,6 +25,9 @@ export const deviationData = z.object({
   fiveWhys: z.array(z.string()),
   investigationSummary: z.string().nullable(),
   productImpact: z.string().nullable(),
+  batchImpact: z.string().nullable(),
+  capaDecision: z.enum(['required', 'not_required']).nullable(),
+  capaDecisionJustification: z.string().nullable(),
   closureSummary: z.string().nullable(),
 });
 export type DeviationData = z.infer<typeof deviationData>;
@@ -58,6 +61,9 @@ export const updateDeviationRequest = z
     fiveWhys: z.array(text(1000)).max(5).optional(),
     investigationSummary: optionalText(10000),
     productImpact: optionalText(5000),
+    batchImpact: optionalText(5000),
+    capaDecision: z.enum(['required', 'not_required']).optional(),
+    capaDecisionJustification: optionalText(5000),
     closureSummary: optionalText(5000),
     dueDate: isoDate.optional(),
   })

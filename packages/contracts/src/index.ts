@@ -6,3 +6,4 @@ export * from './errors.js';
 export * from './records.js';
 export * from './documents.js';
 export * from './training.js';
+export * from './capa.js';

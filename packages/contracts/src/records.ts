@@ -44,6 +44,8 @@ export const transitionAbility = z.object({
   meanings: z.array(z.string()),
   requiresReason: z.boolean(),
   requiredFields: z.array(z.string()),
+  /** Fields the step may record, required only in some cases (e.g. the justification when no CAPA is needed). */
+  optionalFields: z.array(z.string()).optional(),
   allowed: z.boolean(),
   deniedBecause: z.string().nullable(),
 });
@@ -126,7 +128,16 @@ export const link = z.object({
   createdAt: isoDateTime,
   createdByName: z.string(),
 });
-export const traceNode = z.object({ id: uuid, type: z.string(), number: z.string(), title: z.string(), status: z.string(), depth: z.number().int() });
+export const traceNode = z.object({
+  id: uuid,
+  type: z.string(),
+  number: z.string(),
+  title: z.string(),
+  status: z.string(),
+  depth: z.number().int(),
+  /** For a document revision: the training assignments that followed it. */
+  training: z.object({ required: z.number().int(), completed: z.number().int(), open: z.number().int(), overdue: z.number().int() }).optional(),
+});
 export const traceEdge = z.object({ from: uuid, to: uuid, type: z.string() });
 export const trace = z.object({ nodes: z.array(traceNode), edges: z.array(traceEdge) });
 

@@ -34,3 +34,6 @@ export * from './processes/documents/index.js';
 export * from './processes/training/index.js';
 export { type ControlledCopyInput, renderControlledCopy } from './documents/rendition-pdf.js';
 export { renderTrainingEvidence, type TrainingEvidenceInput, type TrainingEvidenceRow } from './training/evidence-pdf.js';
+export * from './kernel/extensions.js';
+export * from './processes/capa/index.js';
+export * from './processes/changes/index.js';

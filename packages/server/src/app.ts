@@ -13,6 +13,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { registerAuthentication, registerAuthenticationGate } from './http/auth.js';
 import { errorHandler, problem, sendProblem } from './http/problem.js';
 import { authRoutes } from './routes/auth.js';
+import { capaRoutes } from './routes/capa.js';
 import { deviationRoutes } from './routes/deviations.js';
 import { documentRoutes } from './routes/documents.js';
 import { recordRoutes } from './routes/records.js';
@@ -84,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(recordRoutes, { services: options.services });
   await app.register(documentRoutes, { services: options.services });
   await app.register(trainingRoutes, { services: options.services });
+  await app.register(capaRoutes, { services: options.services });
   await app.register(userRoutes, { services: options.services });
   await app.register(systemRoutes, { services: options.services, version: options.version ?? { version: '0.0.0', commit: 'unknown' } });
 

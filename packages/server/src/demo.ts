@@ -97,7 +97,9 @@ export async function loadDemo(services: Services, password: string): Promise<vo
         productImpact: 'No impact on released product; the affected batch stays on hold pending QA decision.',
       }, 'authorship');
     }
-    if (reached >= 3) await step('qa.lead', record.id, 'qa_approve', {}, 'approval');
+    if (reached >= 3) {
+      await step('qa.lead', record.id, 'qa_approve', { capaDecision: 'not_required', capaDecisionJustification: 'Isolated event: the root cause was removed by the correction; trend review shows no recurrence.' }, 'approval');
+    }
     if (reached >= 4) await step('qa.lead', record.id, 'close', { closureSummary: 'Corrective actions completed and verified; deviation closed.' }, 'closure');
   }
   await loadDocuments(at, as, password, (t) => {

@@ -126,7 +126,12 @@ describe('the deviation workflow through the API', () => {
     expect(submitted.status).toBe(200);
     expect(submitted.body.status).toBe('pending_qa_approval');
     world.clock.advance(3_600_000);
-    const approved = await step(qa, created.id, { action: 'qa_approve', signature: sign('quinn', 'approval') });
+    const undecided = await step(qa, created.id, { action: 'qa_approve', signature: sign('quinn', 'approval') });
+    expect(undecided.status).toBe(422);
+    expect(undecided.body.errors[0].path).toBe('fields.capaDecision');
+    const unjustified = await step(qa, created.id, { action: 'qa_approve', fields: { capaDecision: 'not_required' }, signature: sign('quinn', 'approval') });
+    expect(unjustified.body.errors[0].path).toBe('fields.capaDecisionJustification');
+    const approved = await step(qa, created.id, { action: 'qa_approve', fields: { capaDecision: 'not_required', capaDecisionJustification: 'Isolated tooling wear; inspection interval already shortened' }, signature: sign('quinn', 'approval') });
     expect(approved.status).toBe(200);
     expect(approved.body.status).toBe('approved');
     const signatures = await inspector.get(`/api/v1/records/${created.id}/signatures`);

@@ -8,29 +8,36 @@ import type { Actor } from '../context.js';
 const documentReader = ['document:read'];
 const documentAuthor = ['document:read', 'document:create', 'document:review'];
 const documentApprover = [...documentAuthor, 'document:approve', 'document:obsolete', 'training:read'];
+const loopReader = ['capa:read', 'change:read', 'action:read'];
+const loopWorker = [...loopReader, 'capa:create', 'capa:update', 'change:create', 'change:update', 'action:complete'];
+const loopApprover = [...loopWorker, 'capa:approve', 'capa:verify', 'change:approve'];
 
 export const rolePermissions: Record<RoleName, readonly string[]> = {
-  operator: ['deviation:read', 'deviation:create', 'record:comment', 'record:attach', ...documentReader, 'sign:read_understood'],
+  operator: ['deviation:read', 'deviation:create', 'record:comment', 'record:attach', ...documentReader, 'sign:read_understood', ...loopReader, 'action:complete', 'sign:responsibility'],
   investigator: [
     'deviation:read', 'deviation:create', 'deviation:update', 'deviation:investigate', 'record:comment', 'record:attach', 'record:link', 'sign:authorship', 'sign:review',
-    ...documentAuthor, 'sign:read_understood',
+    ...documentAuthor, 'sign:read_understood', ...loopWorker, 'sign:responsibility',
   ],
   qa_reviewer: [
     'deviation:read', 'deviation:create', 'deviation:update', 'deviation:investigate', 'deviation:triage', 'deviation:approve', 'deviation:close', 'deviation:cancel',
     'record:comment', 'record:attach', 'record:link', 'sign:authorship', 'sign:review', 'sign:approval', 'sign:closure', 'audit:read',
-    ...documentApprover, 'sign:read_understood',
+    ...documentApprover, 'sign:read_understood', ...loopApprover, 'sign:responsibility', 'sign:verification',
   ],
   qa_manager: [
     'deviation:read', 'deviation:create', 'deviation:update', 'deviation:investigate', 'deviation:triage', 'deviation:approve', 'deviation:close', 'deviation:cancel',
     'record:comment', 'record:attach', 'record:link', 'sign:authorship', 'sign:review', 'sign:approval', 'sign:closure', 'audit:read', 'audit:verify',
-    ...documentApprover, 'document:manage', 'training:manage', 'training:deliver', 'sign:read_understood', 'sign:training_delivered',
+    ...documentApprover, 'document:manage', 'training:manage', 'training:deliver', 'sign:read_understood', 'sign:training_delivered', ...loopApprover, 'sign:responsibility',
+    'sign:verification',
   ],
   document_controller: [
     'record:comment', 'record:attach', 'record:link', 'sign:authorship', 'sign:review', ...documentAuthor, 'document:manage', 'training:read', 'training:manage', 'audit:read',
-    'sign:read_understood',
+    'sign:read_understood', ...loopReader, 'change:create', 'change:update', 'change:approve', 'action:complete', 'sign:responsibility', 'sign:approval',
   ],
-  trainer: ['record:comment', ...documentReader, 'document:review', 'sign:review', 'training:read', 'training:deliver', 'sign:read_understood', 'sign:training_delivered'],
-  inspector: ['deviation:read', 'audit:read', 'audit:verify', ...documentReader, 'training:read'],
+  trainer: [
+    'record:comment', ...documentReader, 'document:review', 'sign:review', 'training:read', 'training:deliver', 'sign:read_understood', 'sign:training_delivered', ...loopReader,
+    'change:approve', 'action:complete', 'sign:responsibility', 'sign:approval',
+  ],
+  inspector: ['deviation:read', 'audit:read', 'audit:verify', ...documentReader, 'training:read', ...loopReader],
   sysadmin: ['user:manage', 'audit:read', 'audit:verify'],
 };
 

@@ -11,6 +11,8 @@ export const auditActions = {
   'record.commented': 'A comment was added to a record',
   'record.attachment_added': 'A file was attached to a record',
   'record.delete_refused': 'An attempt to delete a record was refused',
+  'record.extension_requested': 'A later due date was requested with a justification',
+  'record.extension_decided': 'A due-date extension was approved (signed) or rejected',
   'training.assigned': 'Training on a document revision was assigned to people',
   'training.opened': 'A trainee opened the document of a training assignment',
   'training.quiz_attempted': 'A trainee answered the quiz of a training assignment',

@@ -32,6 +32,8 @@ export interface TransitionDefinition {
   to: string;
   permission: string;
   requiredFields?: string[];
+  /** Fields the step may record that are required only in some cases (checked by the process). */
+  optionalFields?: string[];
   requiresReason?: boolean;
   signature?: { meanings: SignatureMeaning[] };
   segregation?: SegregationRule;
@@ -117,6 +119,7 @@ export function transitionAbilities(workflow: WorkflowDefinition, record: Record
         meanings: t.signature?.meanings ?? [],
         requiresReason: Boolean(t.requiresReason),
         requiredFields: t.requiredFields ?? [],
+        optionalFields: t.optionalFields ?? [],
         allowed: denied === null,
         deniedBecause: denied?.message ?? null,
       };

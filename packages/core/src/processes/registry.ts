@@ -4,10 +4,12 @@ import type { Queryable } from '../db/database.js';
 import { candidateTasks, isoDay } from '../kernel/record-queries.js';
 import { denial, transitionActorsOf, type WorkflowDefinition } from '../kernel/workflow.js';
 import { deviationWorkflow } from './deviations/workflow.js';
+import { actionWorkflow, capaWorkflow } from './capa/workflow.js';
+import { changeWorkflow } from './changes/workflow.js';
 import { documentWorkflow, revisionWorkflow } from './documents/workflow.js';
 
 /** Every process workflow Verity runs; search, tasks and the trace view iterate over these. */
-export const workflows: WorkflowDefinition[] = [deviationWorkflow, documentWorkflow, revisionWorkflow];
+export const workflows: WorkflowDefinition[] = [deviationWorkflow, capaWorkflow, actionWorkflow, changeWorkflow, documentWorkflow, revisionWorkflow];
 
 export const workflowOf = (type: string) => workflows.find((w) => w.type === type);
 

@@ -2,7 +2,7 @@ import {
   attachment, auditEntry, comment, createCommentRequest, createLinkRequest, idParams, link, signature, trace, versionSnapshot,
 } from '@verity/contracts';
 import {
-  addComment, appendAudit, attachFile, exportRecord, renderRecordPdf, attachmentsOf, auditTrailOf, can, commentsOf, DomainError, getAttachment, getRecord, linkRecords, readPermissionOf, linksOf, lockRecord, readBlob,
+  addComment, appendAudit, attachFile, exportRecord, renderRecordPdf, attachmentsOf, auditTrailOf, can, commentsOf, DomainError, getAttachment, getRecord, linkRecords, readPermissionOf, trainingCounts, linksOf, lockRecord, readBlob,
   type RecordRow, type Services, signaturesOf, traceOf, versionsOf, withTransaction,
 } from '@verity/core';
 import type { Actor } from '@verity/core';
@@ -93,7 +93,17 @@ export async function recordRoutes(appBase: FastifyInstance, { services }: { ser
     const graph = await traceOf(services.db, record.id);
     const visible = await services.db.query<{ id: string; type: string; site_id: string }>('SELECT id, type, site_id FROM record WHERE id = ANY($1::uuid[])', [graph.nodes.map((n) => n.id)]);
     const allowed = new Set(visible.filter((r) => can(auth.actor, readPermissionOf(r.type), r.site_id)).map((r) => r.id));
-    return { nodes: graph.nodes.filter((n) => allowed.has(n.id)), edges: graph.edges.filter((e) => allowed.has(e.from) && allowed.has(e.to)) };
+    const nodes = [];
+    for (const node of graph.nodes.filter((n) => allowed.has(n.id))) {
+      if (node.type !== 'document_revision') {
+        nodes.push(node);
+        continue;
+      }
+      // The loop ends in people trained: each revision in the trace carries its training counts.
+      const revision = await getRecord(services.db, node.id);
+      nodes.push({ ...node, training: await trainingCounts(services.db, revision?.data.documentId as string, node.id, services.clock.now()) });
+    }
+    return { nodes, edges: graph.edges.filter((e) => allowed.has(e.from) && allowed.has(e.to)) };
   });
 
   app.get('/api/v1/records/:id/comments', { schema: { tags, summary: 'Comments on a record', params: idParams, response: { 200: items(comment) } } }, async (request) => {
@@ -132,7 +142,7 @@ export async function recordRoutes(appBase: FastifyInstance, { services }: { ser
   });
 
   // Records are never deleted (11.10(c)): the attempt is refused and audited on the record.
-  for (const url of ['/api/v1/records/:id', '/api/v1/deviations/:id', '/api/v1/documents/:id', '/api/v1/document-revisions/:id']) {
+  for (const url of ['/api/v1/records/:id', '/api/v1/deviations/:id', '/api/v1/documents/:id', '/api/v1/document-revisions/:id', '/api/v1/capas/:id', '/api/v1/changes/:id', '/api/v1/actions/:id']) {
     app.delete(url, { schema: { tags, summary: 'Refused: records are never deleted (cancel or void them with a reason)', params: idParams } }, async (request) => {
       const auth = requireAuth(request);
       const record = await readable(services, auth.actor, request.params.id);

@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { isApiError } from '../api';
 import { fieldError, FormProblem } from '../components/common';
 import type { Me, TransitionAbility, TransitionInput } from '../endpoints';
@@ -17,6 +17,21 @@ const signatureCodes = new Set(['SIGNATURE_FAILED', 'SIGNATURE_REQUIRED', 'INVAL
 const prerequisiteCodes = new Set(['SIGNING_NOT_ESTABLISHED', 'SIGNATURE_STATEMENT_REQUIRED']);
 
 /**
+ * Inputs a record type adds to a step when its fields do not fit the generic field kinds (e.g. the
+ * approval of a document revision: effective date, training impact and what depends on it). The
+ * caller keeps their state; the dialog validates, sends and places server errors with them.
+ */
+export interface ExtraStepFields {
+  /** Field names, so that server errors about them stand next to the inputs, not in the summary. */
+  names: string[];
+  render: (errorFor: (name: string) => string | undefined) => ReactNode;
+  /** Messages by field name for what is missing or wrong before anything is sent. */
+  validate: () => Record<string, string>;
+  /** Added to the request's `fields`. */
+  payload: () => Record<string, unknown>;
+}
+
+/**
  * One workflow step: the fields the transition requires (pre-filled from the record), a reason
  * when asked, and the electronic signature when the step demands one.
  */
@@ -27,6 +42,7 @@ export function TransitionDialog<T extends RecordDetail>({
   me,
   onClose,
   onReload,
+  extra,
 }: {
   record: T;
   transition: TransitionAbility;
@@ -34,9 +50,10 @@ export function TransitionDialog<T extends RecordDetail>({
   me: Me;
   onClose: () => void;
   onReload: () => void;
+  extra?: ExtraStepFields;
 }) {
   const queryClient = useQueryClient();
-  const defs = transition.requiredFields.map((name) => fieldDef(config.fields, name));
+  const defs = [...transition.requiredFields, ...(transition.optionalFields ?? [])].map((name) => fieldDef(config.fields, name));
   const [values, setValues] = useState<FieldValues>(() => Object.fromEntries(defs.map((def) => [def.name, toFormValue(def, fieldValue(record, def))])));
   const [reason, setReason] = useState('');
   const [signature, setSignature] = useState<SignatureValues>({ username: '', password: '', meaning: transition.meanings[0] ?? '', totp: '', acceptStatement: false });
@@ -52,6 +69,7 @@ export function TransitionDialog<T extends RecordDetail>({
       const body: TransitionInput = { action: transition.action, version: record.version };
       if (reason.trim()) body.reason = reason.trim();
       if (defs.length) body.fields = Object.fromEntries(defs.map((def) => [def.name, toPayload(def, values[def.name])]));
+      if (extra) body.fields = { ...body.fields, ...extra.payload() };
       if (transition.requiresSignature) {
         body.signature = {
           password: signature.password,
@@ -83,8 +101,10 @@ export function TransitionDialog<T extends RecordDetail>({
     const errors: Record<string, string> = {};
     for (const def of defs) {
       const value = toPayload(def, values[def.name]);
+      if (!transition.requiredFields.includes(def.name)) continue;
       if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) errors[def.name] = `${def.label} is required for this step`;
     }
+    if (extra) Object.assign(errors, extra.validate());
     if (transition.requiresReason && !reason.trim()) errors.reason = 'Give the reason: it is recorded in the audit trail';
     if (transition.requiresSignature) {
       if (!canSign(me)) return;
@@ -128,7 +148,8 @@ export function TransitionDialog<T extends RecordDetail>({
           {defs.map((def) => (
             <FieldInput key={def.name} def={def} value={values[def.name]} onChange={(v) => setValues({ ...values, [def.name]: v })} error={errorFor(def.name)} required />
           ))}
-          {(transition.requiresReason || defs.length === 0) && (
+          {extra?.render(errorFor)}
+          {(transition.requiresReason || (defs.length === 0 && !extra)) && (
             <Textarea
               label={transition.requiresReason ? 'Reason' : 'Comment (optional)'}
               required={transition.requiresReason}
@@ -143,14 +164,14 @@ export function TransitionDialog<T extends RecordDetail>({
             <SignatureFields me={me} meanings={transition.meanings} values={signature} onChange={setSignature} errorFor={errorFor} />
           )}
           {!conflict && !signatureFailed && (
-            <FormProblem error={run.error} shownFields={[...defs.map((d) => d.name), 'reason', 'username', 'password', 'meaning', 'totp', 'acceptStatement']} />
+            <FormProblem error={run.error} shownFields={[...defs.map((d) => d.name), ...(extra?.names ?? []), 'reason', 'username', 'password', 'meaning', 'totp', 'acceptStatement']} />
           )}
           <Group justify="flex-end" mt="xs">
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
             <Button type="submit" loading={run.isPending} disabled={signingBlocked} data-testid="transition-submit">
-              {transition.requiresSignature ? `Sign and ${transition.label.toLowerCase()}` : transition.label}
+              {transition.requiresSignature && !/^sign\b/i.test(transition.label) ? `Sign and ${transition.label.toLowerCase()}` : transition.label}
             </Button>
           </Group>
         </Stack>

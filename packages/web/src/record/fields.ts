@@ -71,6 +71,19 @@ export const deviationFields: FieldDef[] = [
   { name: 'fiveWhys', label: '5 whys', kind: 'lines', maxLines: 5, editable: true, source: 'data', description: 'One answer per "why?", up to five' },
   { name: 'investigationSummary', label: 'Investigation summary', kind: 'textarea', editable: true, source: 'data' },
   { name: 'productImpact', label: 'Product impact', kind: 'textarea', editable: true, source: 'data' },
+  { name: 'batchImpact', label: 'Batch impact', kind: 'textarea', editable: true, source: 'data', description: 'Batches affected and their disposition' },
+  {
+    name: 'capaDecision',
+    label: 'CAPA decision',
+    kind: 'select',
+    options: [
+      { value: 'required', label: 'CAPA required' },
+      { value: 'not_required', label: 'No CAPA needed (justify)' },
+    ],
+    editable: true,
+    source: 'data',
+  },
+  { name: 'capaDecisionJustification', label: 'Why no CAPA is needed', kind: 'textarea', editable: true, source: 'data', description: 'Required when no CAPA is needed' },
   { name: 'closureSummary', label: 'Closure summary', kind: 'textarea', editable: true, source: 'data' },
   { name: 'dueDate', label: 'Due date', kind: 'date', editable: true, source: 'record' },
 ];

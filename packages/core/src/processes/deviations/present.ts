@@ -19,6 +19,9 @@ export const emptyDeviationData: DeviationData = {
   fiveWhys: [],
   investigationSummary: null,
   productImpact: null,
+  batchImpact: null,
+  capaDecision: null,
+  capaDecisionJustification: null,
   closureSummary: null,
 };
 

@@ -54,6 +54,8 @@ export const deviationWorkflow: WorkflowDefinition = {
       from: ['pending_qa_approval'],
       to: 'approved',
       permission: 'deviation:approve',
+      requiredFields: ['capaDecision'],
+      optionalFields: ['capaDecisionJustification', 'batchImpact'],
       signature: { meanings: ['approval'] },
       segregation: { notActorOf: ['submit_investigation'], description: 'The person who submitted the investigation may not approve it' },
       effects: ['notify-next-actors'],

@@ -28,6 +28,18 @@ export async function transitionDeviation(ctx: Ctx, id: string, input: Deviation
   }
   const record = await lockRecord(ctx, id, deviationWorkflow.type);
   if (!canRead(ctx.actor, record)) throw new DomainError('NOT_FOUND', 'No such deviation');
+  const merged = { ...record.data, ...emptyToNull(parsed.data) };
+  if (input.action === 'qa_approve' && merged.capaDecision === 'not_required' && !merged.capaDecisionJustification) {
+    throw new DomainError('GUARD_FAILED', 'Justify why no CAPA is needed', [{ path: 'fields.capaDecisionJustification', message: 'is required when no CAPA is needed' }]);
+  }
+  if (input.action === 'close' && record.data.capaDecision === 'required') {
+    const [capa] = await ctx.tx.query(
+      `SELECT 1 FROM record_link l JOIN record c ON c.id = CASE WHEN l.source_id = $1 THEN l.target_id ELSE l.source_id END
+        WHERE (l.source_id = $1 OR l.target_id = $1) AND c.type = 'capa' AND c.status <> 'cancelled' LIMIT 1`,
+      [id],
+    );
+    if (!capa) throw new DomainError('GUARD_FAILED', 'QA decided a CAPA is required: open it from this deviation before closing', [{ path: 'capa', message: 'a linked CAPA is required' }]);
+  }
   const { record: moved, definition } = await applyTransition(ctx, deviationWorkflow, record, {
     action: input.action,
     version: input.version,
