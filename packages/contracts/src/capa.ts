@@ -164,10 +164,10 @@ export const updateChangeRequest = z
     title: text(200).optional(),
     changeReason: optionalText(5000),
     scope: optionalText(5000),
-    impacts: z.record(z.enum(changeAreas), z.object({ impacted: z.boolean(), assessment: optionalText(5000).nullable() }).strict()).optional(),
+    impacts: z.partialRecord(z.enum(changeAreas), z.object({ impacted: z.boolean(), assessment: optionalText(5000).nullable() }).strict()).optional(),
     riskSeverity: score.optional(),
     riskProbability: score.optional(),
-    approvers: z.record(z.enum(changeAreas), uuid).optional(),
+    approvers: z.partialRecord(z.enum(changeAreas), uuid).optional(),
     verificationSummary: optionalText(5000),
     closureSummary: optionalText(5000),
   })

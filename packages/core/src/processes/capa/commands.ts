@@ -185,9 +185,15 @@ export async function transitionAction(ctx: Ctx, id: string, input: Step): Promi
   if (input.fields && Object.keys(input.fields).some((k) => k !== 'evidence')) throw new DomainError('VALIDATION_FAILED', 'Only evidence is recorded with this step', [{ path: 'fields', message: 'only evidence is allowed' }]);
   if (evidence !== undefined && (typeof evidence !== 'string' || evidence.length > 10000)) throw new DomainError('VALIDATION_FAILED', 'Evidence is text', [{ path: 'fields.evidence', message: 'must be text up to 10000 characters' }]);
   if (input.action === 'complete') {
+    // Linked directly, or through the change control that implements it.
     const linked = await ctx.tx.query<{ type: string; status: string }>(
-      `SELECT r.type, r.status FROM record_link l JOIN record r ON r.id = CASE WHEN l.source_id = $1 THEN l.target_id ELSE l.source_id END
-        WHERE (l.source_id = $1 OR l.target_id = $1) AND r.type IN ('change', 'document_revision')`,
+      `WITH direct AS (
+         SELECT r.id, r.type, r.status FROM record_link l JOIN record r ON r.id = CASE WHEN l.source_id = $1 THEN l.target_id ELSE l.source_id END
+          WHERE (l.source_id = $1 OR l.target_id = $1) AND r.type IN ('change', 'document_revision'))
+       SELECT type, status FROM direct
+       UNION ALL
+       SELECT r.type, r.status FROM direct c JOIN record_link l ON c.type = 'change' AND (l.source_id = c.id OR l.target_id = c.id)
+         JOIN record r ON r.id = CASE WHEN l.source_id = c.id THEN l.target_id ELSE l.source_id END AND r.type = 'document_revision'`,
       [id],
     );
     const missing: { path: string; message: string }[] = [];
