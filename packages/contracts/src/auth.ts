@@ -117,3 +117,13 @@ export const identityVerificationRequest = z
   .strict();
 export const identityVerification = z.object({ id: z.uuid(), verifiedAt: z.string(), verifiedByName: z.string() });
 export const signatureStatementSchema = z.object({ version: z.number().int(), text: z.string() });
+
+/** A person as pickers show them (reviewers, approvers, owners, trainees): no account details. */
+export const person = z.object({ id: uuid, fullName: z.string(), username: z.string(), department: z.string().nullable(), roles: z.array(z.object({ role: z.string(), siteCode: z.string() })) });
+export const peopleQuery = z.object({
+  q: z.string().max(100).optional(),
+  site: z.string().max(20).optional(),
+  /** Only people holding this permission (at `site` when given), e.g. document:review. */
+  permission: z.string().max(50).regex(/^[a-z_]+:[a-z_]+$/).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});

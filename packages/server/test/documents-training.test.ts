@@ -244,6 +244,16 @@ describe('document control', () => {
     expect(library.body.items.map((d: { number: string }) => d.number)).not.toContain(doc.number);
   });
 
+  it('people pickers: anyone with a role finds active people, filtered by site and permission', async () => {
+    const reviewers = await author.get('/api/v1/people?site=BER&permission=document:review');
+    expect(reviewers.status).toBe(200);
+    const names = reviewers.body.items.map((p: { username: string }) => p.username);
+    expect(names).toEqual(expect.arrayContaining(['rex', 'rita', 'tom']));
+    expect(names).not.toContain('otto');
+    expect((await reviewer1.get('/api/v1/people?q=otto')).body.items[0]).toMatchObject({ username: 'otto', roles: [{ role: 'operator', siteCode: 'BER' }] });
+    expect(JSON.stringify((await operator.get('/api/v1/people?q=dora')).body)).not.toContain('password');
+  });
+
   it('sending for review notifies the named reviewers only; their review shows in their tasks', async () => {
     const created = await author.post('/api/v1/documents', { docType: 'sop', siteCode: 'BER', department: 'QA', title: 'Visual inspection of vials', changeSummary: 'First issue' });
     const id = created.body.revisions[0].id;
@@ -396,6 +406,9 @@ describe('training that follows every revision', () => {
     const detail = await operator.get(`/api/v1/training/assignments/${assignment.id}`);
     expect(detail.body.quiz.questions[0]).toEqual({ prompt: 'Torque?', options: ['6 Nm', '12 Nm'] }); // no answers for the trainee
     expect((await operator.get(`/api/v1/document-revisions/${doc.revisionId}`)).body.data.quiz.questions[0].correctIndex).toBeUndefined();
+    // Nor through the history: versions, audit trail and exports are for those who work on documents.
+    for (const path of ['versions', 'audit-trail', 'export', 'signatures']) expect((await operator.get(`/api/v1/records/${doc.revisionId}/${path}`)).status).toBe(404);
+    expect((await author.get(`/api/v1/records/${doc.revisionId}/versions`)).status).toBe(200);
     expect((await operator.post(`/api/v1/training/assignments/${assignment.id}/complete`, { version: detail.body.version, signature: sign('otto', 'read_understood') })).status).toBe(422);
     expect((await operator.post(`/api/v1/training/assignments/${assignment.id}/quiz`, { answers: [0, 0] })).body).toMatchObject({ scorePercent: 50, passed: false, attemptsLeft: 1, status: 'open' });
     expect((await operator.post(`/api/v1/training/assignments/${assignment.id}/quiz`, { answers: [1, 1] })).body).toMatchObject({ passed: false, attemptsLeft: 0, status: 'failed' });

@@ -150,5 +150,7 @@ export const endpoints = {
 /** The in-app URL of a record page, by record type. */
 export function recordHref(type: string, id: string): string {
   if (type === 'deviation') return `/deviations/${id}`;
+  if (type === 'document') return `/documents/${id}`;
+  if (type === 'document_revision') return `/documents/revisions/${id}`;
   return `/records/${id}`;
 }

@@ -94,7 +94,7 @@ export async function documentRoutes(appBase: FastifyInstance, { services }: { s
     const from = await readableRecord(services, auth.actor, request.query.from, 'document_revision');
     const to = await readableRecord(services, auth.actor, request.query.to, 'document_revision');
     if (from.data.documentId !== request.params.id) throw new DomainError('VALIDATION_FAILED', 'Not a revision of this document', [{ path: 'from', message: 'is a revision of another document' }]);
-    return diffRevisions(services.db, from, to);
+    return diffRevisions(services.db, auth.actor, from, to);
   });
 
   app.get('/api/v1/document-revisions/:id', { schema: { tags, summary: 'A revision with review status, signatures, training and abilities', params: idParams, response: { 200: revisionDetail } } }, async (request) => {

@@ -2,7 +2,7 @@ import {
   attachment, auditEntry, comment, createCommentRequest, createLinkRequest, idParams, link, signature, trace, versionSnapshot,
 } from '@verity/contracts';
 import {
-  addComment, appendAudit, attachFile, exportRecord, renderRecordPdf, attachmentsOf, auditTrailOf, can, commentsOf, DomainError, getAttachment, getRecord, linkRecords, readPermissionOf, trainingCounts, linksOf, lockRecord, readBlob,
+  addComment, appendAudit, attachFile, exportRecord, renderRecordPdf, attachmentsOf, auditTrailOf, can, commentsOf, DomainError, getAttachment, getRecord, linkRecords, readPermissionOf, trainingCounts, workflowOf, linksOf, lockRecord, readBlob,
   type RecordRow, type Services, signaturesOf, traceOf, versionsOf, withTransaction,
 } from '@verity/core';
 import type { Actor } from '@verity/core';
@@ -17,6 +17,9 @@ const items = <T extends z.ZodTypeAny>(schema: T) => z.object({ items: z.array(s
 async function readable(services: Services, actor: Actor, id: string): Promise<RecordRow> {
   const record = await getRecord(services.db, id);
   if (!record || !can(actor, readPermissionOf(record.type), record.site_id)) throw new DomainError('NOT_FOUND', 'No such record');
+  // Readers at the point of use see the document in force, not its history (drafts, quiz answers).
+  const pointOfUse = workflowOf(record.type)?.pointOfUse;
+  if (pointOfUse && !pointOfUse.seesAll(actor, record.site_id)) throw new DomainError('NOT_FOUND', 'No such record');
   return record;
 }
 

@@ -1,5 +1,5 @@
-import { createUserRequest, identityVerification, identityVerificationRequest, idParams, reasonRequest, setRolesRequest, site, temporaryPassword, updateUserRequest, userSummary } from '@verity/contracts';
-import { createSite, createUser, recordIdentityVerification, deactivateUser, DomainError, listSites, listUsers, refreshTrainingOf, resetPassword, type Services, setRoles, unlockUser, updateUser, withTransaction } from '@verity/core';
+import { createUserRequest, identityVerification, peopleQuery, person, identityVerificationRequest, idParams, reasonRequest, setRolesRequest, site, temporaryPassword, updateUserRequest, userSummary } from '@verity/contracts';
+import { can, createSite, createUser, recordIdentityVerification, deactivateUser, DomainError, listSites, listUsers, refreshTrainingOf, resetPassword, type Services, setRoles, unlockUser, updateUser, withTransaction } from '@verity/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,6 +9,29 @@ export async function userRoutes(appBase: FastifyInstance, { services }: { servi
   const app = appBase.withTypeProvider<ZodTypeProvider>();
   const tags = ['administration'];
   const tx = <T>(request: Parameters<typeof requireAuth>[0], fn: Parameters<typeof withTransaction<T>>[3]) => withTransaction(services, requireAuth(request).actor, requestContext(request), fn);
+
+  app.get('/api/v1/people', { schema: { tags: ['people'], summary: 'Active people for pickers (reviewers, approvers, owners), filtered by name, site and permission', querystring: peopleQuery, response: { 200: z.object({ items: z.array(person) }) } } }, async (request) => {
+    const auth = requireAuth(request);
+    if (auth.actor.roles.length === 0) throw new DomainError('FORBIDDEN', 'You have no role in Verity');
+    const { q, site: siteCode, permission, limit } = request.query;
+    const rows = await services.db.query<{ id: string; full_name: string; username: string; department: string | null; grants: { role: string; siteId: string; siteCode: string }[] }>(
+      `SELECT u.id, u.full_name, u.username, u.department,
+              COALESCE((SELECT json_agg(json_build_object('role', r.role, 'siteId', r.site_id, 'siteCode', s.code) ORDER BY s.code, r.role) FROM user_role r JOIN site s ON s.id = r.site_id WHERE r.user_id = u.id), '[]'::json) AS grants
+         FROM app_user u WHERE u.active AND ($1::text IS NULL OR u.full_name ILIKE '%' || $1 || '%' OR u.username_key LIKE lower($1) || '%')
+        ORDER BY u.full_name LIMIT 2000`,
+      [q?.trim() || null],
+    );
+    const items = rows
+      .filter((r) => {
+        const roles = r.grants.map((g) => ({ role: g.role, siteId: g.siteId, siteCode: g.siteCode }));
+        const atSite = siteCode ? roles.filter((g) => g.siteCode === siteCode) : roles;
+        if (atSite.length === 0) return false;
+        return !permission || can({ id: r.id, username: r.username, fullName: r.full_name, roles: atSite }, permission, siteCode ? atSite[0].siteId : undefined);
+      })
+      .slice(0, limit)
+      .map((r) => ({ id: r.id, fullName: r.full_name, username: r.username, department: r.department, roles: r.grants.map((g) => ({ role: g.role, siteCode: g.siteCode })) }));
+    return { items };
+  });
 
   app.get('/api/v1/users', { schema: { tags, summary: 'All users (system administrator)', response: { 200: z.object({ items: z.array(userSummary) }) } } }, async (request) => ({
     items: await tx(request, (ctx) => listUsers(ctx)),

@@ -13,16 +13,30 @@ interface NavItem {
   label: string;
   /** Active also for sub-paths (e.g. /deviations/123). */
   prefix?: boolean;
+  /** Active also on paths matching this (e.g. one training assignment under "My training"). */
+  alsoActive?: RegExp;
   permission?: string;
 }
 
 const navSections: { title: string; items: NavItem[] }[] = [
   { title: 'Work', items: [{ to: '/', label: 'My tasks' }, { to: '/search', label: 'Search' }, { to: '/account', label: 'My account' }] },
   { title: 'Quality events', items: [{ to: '/deviations', label: 'Deviations', prefix: true }] },
+  { title: 'Document control', items: [{ to: '/documents', label: 'Documents', prefix: true, permission: 'document:read' }] },
+  {
+    title: 'Training',
+    items: [
+      { to: '/training', label: 'My training', alsoActive: /^\/training\/[0-9a-fA-F-]{36}$/ },
+      { to: '/training/matrix', label: 'Training matrix', permission: 'training:read' },
+      { to: '/training/qualification', label: 'Qualification lookup' },
+      { to: '/training/sessions/new', label: 'Record a session', permission: 'training:deliver' },
+      { to: '/training/job-functions', label: 'Job functions', permission: 'training:read' },
+    ],
+  },
   {
     title: 'Administration',
     items: [
       { to: '/admin/users', label: 'Users', permission: 'user:manage' },
+      { to: '/admin/document-types', label: 'Document types', permission: 'document:manage' },
       { to: '/admin/integrity', label: 'Audit-trail integrity', permission: 'audit:verify' },
     ],
   },
@@ -75,7 +89,7 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
   const signOut = useSignOut();
 
   const isActive = (item: NavItem) =>
-    item.prefix ? location.pathname === item.to || location.pathname.startsWith(`${item.to}/`) : location.pathname === item.to;
+    (item.prefix ? location.pathname === item.to || location.pathname.startsWith(`${item.to}/`) : location.pathname === item.to) || !!item.alsoActive?.test(location.pathname);
 
   return (
     <AppShell

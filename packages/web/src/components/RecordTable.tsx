@@ -20,7 +20,7 @@ export interface RecordTableProps {
   pageSize?: number;
 }
 
-function SortHeader({ field, label, sort, onSort }: { field: SortField; label: string; sort: string; onSort: (sort: string) => void }) {
+export function SortHeader({ field, label, sort, onSort }: { field: SortField; label: string; sort: string; onSort: (sort: string) => void }) {
   const active = sort === field || sort === `-${field}`;
   const descending = sort === `-${field}`;
   const next = active && !descending ? `-${field}` : field === 'updatedAt' && !active ? '-updatedAt' : field;

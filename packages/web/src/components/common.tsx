@@ -11,6 +11,12 @@ const statusColors: Record<string, string> = {
   approved: 'teal',
   closed: 'gray',
   cancelled: 'red',
+  // documents and their revisions
+  in_review: 'yellow',
+  effective: 'green',
+  superseded: 'gray',
+  obsolete: 'dark',
+  withdrawn: 'red',
 };
 
 /** A record status as a badge, coloured by how far along the workflow it is. */

@@ -6,6 +6,7 @@ import { Empty, Loading, QueryError, StatusBadge } from '../components/common';
 import { DueDate } from '../components/RecordTable';
 import { endpoints, recordHref } from '../endpoints';
 import { linkProps, navigate } from '../router';
+import { MyTrainingCard } from '../training/MyTrainingCard';
 
 export function TasksPage() {
   const me = useMe();
@@ -33,6 +34,7 @@ export function TasksPage() {
           </Button>
         )}
       </Group>
+      <MyTrainingCard />
       <Paper withBorder radius="md">
         {tasks.isPending ? (
           <Loading />

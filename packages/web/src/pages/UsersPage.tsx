@@ -7,6 +7,7 @@ import { endpoints, type IdentityVerificationMethod, type Me, type RoleGrant, ty
 import { formatLocal } from '../format';
 import { notifySuccess } from '../notify';
 import { linkProps } from '../router';
+import { TrainingProfileDrawer } from '../training/TrainingProfileDrawer';
 
 const roleOptions = roleNames.map((r) => ({ value: r, label: roleLabels[r] }));
 
@@ -278,6 +279,7 @@ export function UsersPage({ me }: { me: Me }) {
   const [temporary, setTemporary] = useState<TemporaryPassword | null>(null);
   const [pending, setPending] = useState<{ user: UserSummary; action: UserAction } | null>(null);
   const [verifying, setVerifying] = useState<UserSummary | null>(null);
+  const [profileOf, setProfileOf] = useState<UserSummary | null>(null);
 
   return (
     <>
@@ -375,6 +377,9 @@ export function UsersPage({ me }: { me: Me }) {
                         ) : (
                           <Menu.Dropdown>
                             <Menu.Item onClick={() => setPending({ user, action: 'roles' })}>Edit roles…</Menu.Item>
+                            <Menu.Item disabled={!user.active} onClick={() => setProfileOf(user)}>
+                              Training profile…
+                            </Menu.Item>
                             <Menu.Item disabled={!user.active} onClick={() => setVerifying(user)}>
                               {user.identityVerified ? 'Record identity verification again…' : 'Record identity verification…'}
                             </Menu.Item>
@@ -412,6 +417,7 @@ export function UsersPage({ me }: { me: Me }) {
       {pending && <UserActionModal user={pending.user} action={pending.action} onClose={() => setPending(null)} onTemporaryPassword={setTemporary} />}
       {verifying && <IdentityVerificationModal user={verifying} onClose={() => setVerifying(null)} />}
       {temporary && <TemporaryPasswordModal result={temporary} onClose={() => setTemporary(null)} />}
+      <TrainingProfileDrawer person={profileOf} me={me} onClose={() => setProfileOf(null)} />
     </>
   );
 }

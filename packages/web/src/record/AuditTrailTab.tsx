@@ -1,4 +1,4 @@
-import { Box, Code, Table, Text } from '@mantine/core';
+import { Box, Code, Spoiler, Table, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { Fragment } from 'react';
@@ -14,10 +14,17 @@ function actionLabel(action: string): string {
 
 function Value({ value }: { value: unknown }) {
   const text = displayValue(value);
-  return (
+  const shown = (
     <Text span size="sm" c={text === '—' ? 'dimmed' : undefined} style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
       {text}
     </Text>
+  );
+  // Long texts (a document's body) are folded so that one entry does not fill the screen.
+  if (text.length <= 400) return shown;
+  return (
+    <Spoiler maxHeight={72} showLabel="Show all" hideLabel="Show less" fz="sm" styles={{ control: { fontSize: 'var(--mantine-font-size-xs)' } }}>
+      {shown}
+    </Spoiler>
   );
 }
 

@@ -14,7 +14,7 @@ import { TransitionDialog } from './TransitionDialog';
 import type { RecordDetail, RecordTypeConfig } from './types';
 import { VersionsTab } from './VersionsTab';
 
-function Meta({ label, children }: { label: string; children: ReactNode }) {
+export function Meta({ label, children }: { label: string; children: ReactNode }) {
   return (
     <Box>
       <Text size="xs" c="dimmed" fw={600} tt="uppercase" style={{ letterSpacing: 0.3 }}>
@@ -27,7 +27,7 @@ function Meta({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function ActionsPanel({ transitions, onStart }: { transitions: TransitionAbility[]; onStart: (t: TransitionAbility) => void }) {
+export function ActionsPanel({ transitions, onStart }: { transitions: TransitionAbility[]; onStart: (t: TransitionAbility) => void }) {
   if (!transitions.length) {
     return (
       <Text size="sm" c="dimmed">
@@ -38,6 +38,7 @@ function ActionsPanel({ transitions, onStart }: { transitions: TransitionAbility
   return (
     <Stack gap="xs">
       {transitions.map((t) => {
+        // Long step names wrap instead of running under the signature mark.
         const button = (
           <Button
             key={t.action}
@@ -46,8 +47,9 @@ function ActionsPanel({ transitions, onStart }: { transitions: TransitionAbility
             disabled={!t.allowed}
             onClick={() => onStart(t)}
             justify="space-between"
-            rightSection={t.requiresSignature ? <Text size="xs">✍ signature</Text> : undefined}
+            rightSection={t.requiresSignature ? <Text size="xs" style={{ whiteSpace: 'nowrap' }}>✍ signature</Text> : undefined}
             data-action={t.action}
+            styles={{ root: { height: 'auto', minHeight: 36, paddingBlock: 6 }, label: { whiteSpace: 'normal', textAlign: 'left', lineHeight: 1.3 } }}
           >
             {t.label}
           </Button>

@@ -10,7 +10,7 @@ import { getRecord, type RecordRow } from '../../kernel/records.js';
 import { signaturesOf } from '../../kernel/signatures.js';
 import { transitionAbilities, transitionActors } from '../../kernel/workflow.js';
 import { trainingCounts } from '../training/assign.js';
-import { canEditRevision, gateOf, revisionsOf, reviewersOf } from './commands.js';
+import { canEditRevision, emptyDistribution, gateOf, revisionsOf, reviewersOf } from './commands.js';
 import { documentType } from './types.js';
 import { documentWorkflow, revisionWorkflow, seesAllVersions } from './workflow.js';
 
@@ -25,7 +25,7 @@ async function effectivityOf(db: Queryable, revisionIds: string[]) {
 export async function presentDocument(db: Queryable, actor: Actor, document: RecordRow, now: Date): Promise<DocumentDetail> {
   const revisions = await revisionsOf(db, document.id);
   const periods = await effectivityOf(db, revisions.map((r) => r.id));
-  const distribution = document.data.distribution as { jobFunctionIds: string[]; departments: string[]; userIds: string[] };
+  const distribution = { ...emptyDistribution, ...(document.data.distribution as Partial<typeof emptyDistribution>) };
   const functions = await db.query<{ id: string; name: string }>('SELECT id, name FROM job_function WHERE id = ANY($1::uuid[]) ORDER BY name', [distribution.jobFunctionIds]);
   const users = await db.query<{ id: string; full_name: string }>('SELECT id, full_name FROM app_user WHERE id = ANY($1::uuid[]) ORDER BY full_name', [distribution.userIds]);
   const type = await documentType(db, document.data.docType as string);
@@ -34,7 +34,7 @@ export async function presentDocument(db: Queryable, actor: Actor, document: Rec
   const open = !documentWorkflow.states[document.status]?.final;
   return {
     ...toSummary(document, documentWorkflow, now),
-    data: document.data as DocumentDetail['data'],
+    data: { governs: [], ...document.data, distribution } as unknown as DocumentDetail['data'],
     contentHash: document.content_hash,
     typeLabel: type.label,
     revisions: revisions.map((r) => ({
@@ -112,10 +112,11 @@ export async function presentRevision(services: Pick<Services, 'key'>, db: Query
 }
 
 /** A line diff of the text of two revisions of the same document, and their other changed fields. */
-export async function diffRevisions(db: Queryable, from: RecordRow, to: RecordRow) {
+export async function diffRevisions(db: Queryable, actor: Actor, from: RecordRow, to: RecordRow) {
   if (from.data.documentId !== to.data.documentId) throw new DomainError('VALIDATION_FAILED', 'Both revisions must belong to the same document', [{ path: 'to', message: 'is a revision of another document' }]);
   const parts = diffLines((from.data.body as string | null) ?? '', (to.data.body as string | null) ?? '').map((p) => ({ kind: p.added ? 'added' : p.removed ? 'removed' : 'unchanged', text: p.value }) as const);
-  const compared = ['changeSummary', 'trainingMethod', 'quiz', 'reviewerIds', 'trainingImpact', 'changedSections', 'effectiveAt'];
+  // Readers who only use documents do not see quiz answers.
+  const compared = ['changeSummary', 'trainingMethod', ...(seesAllVersions(actor, to.site_id) ? ['quiz'] : []), 'reviewerIds', 'trainingImpact', 'changedSections', 'effectiveAt'];
   const fieldChanges = [
     ...(from.title !== to.title ? [{ field: 'title', old: from.title, new: to.title }] : []),
     ...compared.filter((f) => canonicalJson(from.data[f] ?? null) !== canonicalJson(to.data[f] ?? null)).map((field) => ({ field, old: from.data[field] ?? null, new: to.data[field] ?? null })),

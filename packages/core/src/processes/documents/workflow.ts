@@ -39,7 +39,6 @@ export const revisionWorkflow: WorkflowDefinition = {
       from: ['draft'],
       to: 'in_review',
       permission: 'document:create',
-      requiredFields: ['changeSummary', 'reviewerIds'],
       signature: { meanings: ['authorship'] },
       effects: ['notify-next-actors'],
     },

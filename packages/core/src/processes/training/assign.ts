@@ -34,7 +34,7 @@ export async function refreshNeeds(db: Queryable, scope: Scope): Promise<void> {
      UNION
      SELECT u.id, tr.document_id FROM training_requirement tr
        JOIN record d ON d.id = tr.document_id AND d.status <> 'obsolete'
-       JOIN user_role ur ON ur.role = tr.target
+       JOIN user_role ur ON ur.role = tr.target AND ur.site_id = d.site_id
        JOIN app_user u ON u.active AND u.id = ur.user_id
       WHERE tr.removed_at IS NULL AND tr.target_kind = 'role' AND ${filter}
      UNION
