@@ -59,6 +59,8 @@ export interface SecuritySettings {
   temporaryPasswordHours: number;
   /** Days overdue after which open training is escalated to the trainee's manager. */
   trainingEscalationDays: number;
+  /** Days overdue after which an open quality record is escalated to its owner's manager. */
+  escalationDays: number;
 }
 
 export const defaultSecuritySettings: SecuritySettings = {
@@ -70,6 +72,7 @@ export const defaultSecuritySettings: SecuritySettings = {
   passwordMaxAgeDays: 90,
   temporaryPasswordHours: 24,
   trainingEscalationDays: 7,
+  escalationDays: 7,
 };
 
 /** A command's context: services plus who acts, from where, inside which transaction. */

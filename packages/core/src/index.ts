@@ -37,3 +37,4 @@ export { renderTrainingEvidence, type TrainingEvidenceInput, type TrainingEviden
 export * from './kernel/extensions.js';
 export * from './processes/capa/index.js';
 export * from './processes/changes/index.js';
+export * from './processes/overdue.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { assignPeriodicRetraining, denial, getRecord, type JobType, type MailMessage, makeDueRevisionsEffective, queueName, remindOverdueTraining, remindPeriodicReviews, type Services, sealCheckpoint, transitionActors, workflowOf } from '@verity/core';
+import { assignPeriodicRetraining, denial, getRecord, type JobType, type MailMessage, makeDueRevisionsEffective, queueName, remindOverdueRecords, remindOverdueTraining, remindPeriodicReviews, type Services, sealCheckpoint, transitionActors, workflowOf } from '@verity/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type PgBoss from 'pg-boss';
 
@@ -102,6 +102,7 @@ export const handlers: Record<JobType, Handler> = {
     await assignPeriodicRetraining(services);
     await remindOverdueTraining(services);
     await remindPeriodicReviews(services);
+    await remindOverdueRecords(services);
   },
   'audit.seal': async (services) => {
     await sealCheckpoint(services);

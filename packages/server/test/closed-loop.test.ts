@@ -1,4 +1,4 @@
-import { makeDueRevisionsEffective } from '@verity/core';
+import { makeDueRevisionsEffective, remindOverdueRecords } from '@verity/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Client, deviationInput, investigationFields, PASSWORD, type TestWorld, testWorld } from './support/harness.js';
 
@@ -180,6 +180,31 @@ describe('the closed loop: deviation -> CAPA -> change -> document revision -> t
     // The requester cannot decide their own request.
     const second = await qa.post(`/api/v1/records/${capa.body.id}/extensions`, { requestedDueDate: '2027-02-28', justification: 'More time' });
     expect((await qa.post(`/api/v1/records/${capa.body.id}/extensions/${second.body.items[1].id}/decision`, { approve: false, reason: 'no' })).status).toBe(403);
+  });
+
+  it('overdue actions and approvals remind the people who must act, once a day, and escalate to the manager', async () => {
+    expect((await qa.request('PUT', `/api/v1/users/${people.lena.id}/training-profile`, { reason: 'Reports to Quinn', department: 'QA', managerId: people.quinn.id, jobFunctionIds: [] })).status).toBe(200);
+    const capa = await lead.post('/api/v1/capas', { title: 'Overdue check', siteCode: 'BER', sourceType: 'trend', problemStatement: 'Trend' });
+    const due = new Date(world.clock.now().getTime() + 2 * DAY).toISOString().slice(0, 10);
+    const action = await lead.post(`/api/v1/capas/${capa.body.id}/actions`, { kind: 'preventive', title: 'Train the night shift', description: 'x', ownerId: people.lena.id, dueDate: due });
+    expect(action.status).toBe(201);
+    const change = await lead.post('/api/v1/changes', { title: 'Overdue approval', siteCode: 'BER', reason: 'r', scope: 's', dueDate: due });
+    expect((await patch(lead, 'changes', change.body.id, { impacts: { training: { impacted: true, assessment: 'Night shift' } }, approvers: { training: people.tom.id }, riskSeverity: 2, riskProbability: 2 })).status).toBe(200);
+    expect((await step(lead, 'changes', change.body.id, { action: 'submit_for_approval', signature: sign('lena', 'authorship') })).status).toBe(200);
+    world.clock.advance(3 * DAY);
+    const first = await remindOverdueRecords(world.services);
+    expect(first.reminded).toBeGreaterThanOrEqual(2);
+    const notified = async (username: string, id: string) =>
+      (await world.db.query("SELECT 1 FROM notification n JOIN app_user u ON u.id = n.user_id WHERE u.username_key = $1 AND n.record_id = $2 AND n.source_job LIKE 'overdue:%'", [username, id])).length;
+    expect(await notified('lena', action.body.id)).toBe(1);
+    expect(await notified('tom', change.body.id)).toBe(1); // the approver who has not approved
+    expect((await remindOverdueRecords(world.services)).reminded).toBe(0); // once a day
+    world.clock.advance(7 * DAY);
+    const later = await remindOverdueRecords(world.services);
+    expect(later.escalated).toBeGreaterThanOrEqual(1);
+    const escalation = await world.db.query<{ message: string }>("SELECT n.message FROM notification n JOIN app_user u ON u.id = n.user_id WHERE u.username_key = 'quinn' AND n.record_id = $1", [action.body.id]);
+    expect(escalation[0].message).toContain("Lena Lead's");
+    expect((await remindOverdueRecords(world.services)).escalated).toBe(0);
   });
 
   it('stale versions get 409 and bad input names the field, with nothing written', async () => {
