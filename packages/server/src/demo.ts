@@ -1,5 +1,5 @@
 import {
-  type Authenticated, authenticateSession, authenticateSigner, completeAssignment, createDeviation, createDocument, createJobFunction, createSite, createUser, loadActor, login, makeDueRevisionsEffective,
+  type Authenticated, addAction, authenticateSession, authenticateSigner, completeAssignment, createCapa, createChange, linkRecords, transitionAction, transitionCapa, transitionChange, updateCapa, updateChange, createDeviation, createDocument, createJobFunction, createSite, createUser, loadActor, login, makeDueRevisionsEffective,
   openAssignment, recordIdentityVerification, type Services, setDistribution, setTrainingProfile, startRevision, systemActor, transitionDeviation, transitionRevision, updateRevision, withTransaction,
 } from '@verity/core';
 
@@ -98,13 +98,88 @@ export async function loadDemo(services: Services, password: string): Promise<vo
       }, 'authorship');
     }
     if (reached >= 3) {
-      await step('qa.lead', record.id, 'qa_approve', { capaDecision: 'not_required', capaDecisionJustification: 'Isolated event: the root cause was removed by the correction; trend review shows no recurrence.' }, 'approval');
+      const decision = c.stage === 'approved'
+        ? { capaDecision: 'required', batchImpact: `${c.batch ?? 'No batch'} on hold pending the CAPA` }
+        : { capaDecision: 'not_required', capaDecisionJustification: 'Isolated event: the root cause was removed by the correction; trend review shows no recurrence.' };
+      await step('qa.lead', record.id, 'qa_approve', decision, 'approval');
     }
     if (reached >= 4) await step('qa.lead', record.id, 'close', { closureSummary: 'Corrective actions completed and verified; deviation closed.' }, 'closure');
   }
   await loadDocuments(at, as, password, (t) => {
     now = t;
   });
+  await loadClosedLoop(at, as, password, (t) => {
+    now = t;
+  });
+}
+
+/** A CAPA from the pressure-alarm deviation, with actions (one done, one overdue), and a change control in approval. */
+async function loadClosedLoop(at: Services, as: (username: string) => Promise<Authenticated>, password: string, setNow: (t: number) => void): Promise<void> {
+  let t = Date.now() - 12 * 86400_000;
+  const tick = (hours: number) => {
+    t += hours * 3600_000;
+    setNow(t);
+  };
+  tick(0);
+  const act = async <T>(username: string, fn: (ctx: Parameters<Parameters<typeof withTransaction>[3]>[0]) => Promise<T>, signs = false) => {
+    const auth = await as(username);
+    if (signs) await authenticateSigner(at, { authMethod: 'cli' }, auth, { username, password, acceptStatement: true });
+    return withTransaction(at, auth.actor, { authMethod: 'cli' }, fn);
+  };
+  const version = async (id: string) => (await at.db.query<{ version: number }>('SELECT version FROM record WHERE id = $1', [id]))[0].version;
+  const day = (offset: number) => new Date(t + offset * 86400_000).toISOString().slice(0, 10);
+  const [deviation] = await at.db.query<{ id: string }>("SELECT id FROM record WHERE type = 'deviation' AND title LIKE 'Cleanroom grade B%'");
+  const ivy = await idOf(at, 'ivy.investigator');
+  const quinn = await idOf(at, 'quinn.qa');
+  const capa = await act('quinn.qa', (ctx) =>
+    createCapa(ctx, { title: 'Late response to cleanroom pressure alarms', siteCode: 'BER', sourceType: 'deviation', sourceRecordId: deviation.id, problemStatement: 'Pressure alarms in grade B are acknowledged late during aseptic filling.', riskSeverity: 4, riskOccurrence: 3 }),
+  );
+  tick(24);
+  let v = await version(capa.id);
+  await act('quinn.qa', (ctx) => transitionCapa(ctx, capa.id, { action: 'start_investigation', version: v }));
+  tick(24);
+  v = await version(capa.id);
+  await act('quinn.qa', (ctx) =>
+    updateCapa(ctx, capa.id, {
+      version: v,
+      reason: 'Investigation',
+      fiveWhys: ['Alarm acknowledged after 14 minutes', 'Operator was inside the RABS intervention', 'Only one operator on the line at night', 'Staffing plan ignores interventions', 'No rule for alarm coverage'],
+      ishikawa: { man: ['Single operator at night'], method: ['No alarm-coverage rule in SOP-PRD-001'], machine: ['Alarm only local, no pager'] },
+      rootCause: 'The filling SOP has no rule for covering alarms while the operator is busy with an intervention.',
+    }),
+  );
+  const done = await act('quinn.qa', (ctx) => addAction(ctx, capa.id, { kind: 'corrective', title: 'Route grade B pressure alarms to the shift pager', description: 'Alarm relay to pagers of QA and shift lead.', ownerId: ivy, dueDate: day(5), requiresChange: false, requiresDocumentRevision: false }));
+  await act('quinn.qa', (ctx) => addAction(ctx, capa.id, { kind: 'preventive', title: 'Add alarm coverage to SOP-PRD-001', description: 'Revise the filling SOP through change control.', ownerId: quinn, dueDate: day(8), requiresChange: true, requiresDocumentRevision: true }));
+  tick(24);
+  v = await version(capa.id);
+  await act('qa.lead', (ctx) => transitionCapa(ctx, capa.id, { action: 'approve_plan', version: v, signatureMeaning: 'approval' }), true);
+  tick(72);
+  v = await version(done.id);
+  await act('ivy.investigator', (ctx) => transitionAction(ctx, done.id, { action: 'complete', version: v, fields: { evidence: 'Relay installed and tested on 3 shifts; test record TR-221.' }, signatureMeaning: 'responsibility' }), true);
+  tick(24);
+  const change = await act('quinn.qa', (ctx) => createChange(ctx, { title: 'Alarm coverage during RABS interventions', siteCode: 'BER', reason: 'CAPA root cause: no alarm coverage rule', scope: 'SOP-PRD-001, shift staffing plan', changeType: 'permanent' }));
+  await act('quinn.qa', (ctx) => linkRecords(ctx, capa, change.id, 'relates-to'));
+  v = await version(change.id);
+  const dora = await idOf(at, 'dora.doccontrol');
+  const tara = await idOf(at, 'tara.trainer');
+  const lead = await idOf(at, 'qa.lead');
+  await act('quinn.qa', (ctx) =>
+    updateChange(ctx, change.id, {
+      version: v,
+      reason: 'Impact assessment',
+      impacts: { documents: { impacted: true, assessment: 'SOP-PRD-001 gains an alarm-coverage step.' }, training: { impacted: true, assessment: 'Filling operators retrained on the new step.' }, process: { impacted: true, assessment: 'A second person covers alarms during interventions.' } },
+      approvers: { documents: dora, training: tara, process: lead },
+      riskSeverity: 3,
+      riskProbability: 2,
+    }),
+  );
+  tick(2);
+  v = await version(change.id);
+  await act('quinn.qa', (ctx) => transitionChange(ctx, change.id, { action: 'submit_for_approval', version: v, signatureMeaning: 'authorship' }), true);
+  tick(20);
+  v = await version(change.id);
+  await act('dora.doccontrol', (ctx) => transitionChange(ctx, change.id, { action: 'approve', version: v, signatureMeaning: 'approval' }), true);
+  tick(1);
 }
 
 const idOf = async (services: Services, username: string) => (await services.db.query<{ id: string }>('SELECT id FROM app_user WHERE username_key = $1', [username]))[0].id;

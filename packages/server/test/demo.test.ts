@@ -17,5 +17,7 @@ describe('the demo organisation', () => {
       "SELECT u.username, d.number FROM training_assignment a JOIN app_user u ON u.id = a.user_id JOIN record d ON d.id = a.document_id WHERE a.status = 'open' AND a.due_at < now() ORDER BY 1, 2",
     );
     expect(open).toContainEqual({ username: 'oscar.operator', number: 'SOP-PRD-001' });
+    const loop = await world.db.query<{ type: string; status: string }>("SELECT type, status FROM record WHERE type IN ('capa', 'action', 'change') ORDER BY type, status");
+    expect(loop).toEqual([{ type: 'action', status: 'done' }, { type: 'action', status: 'open' }, { type: 'capa', status: 'implementation' }, { type: 'change', status: 'in_approval' }]);
   }, 120_000);
 });
