@@ -4,7 +4,7 @@ import { type Client, deviationInput, type TestWorld, testWorld } from './suppor
 // The role x action matrix, run against the API (what the UI hides does not count): every refused
 // cell gives the expected status and writes nothing; every allowed cell does what it says.
 
-const roles = ['none', 'operator', 'investigator', 'qa_reviewer', 'qa_manager', 'inspector', 'sysadmin', 'deactivated', 'other-site operator'] as const;
+const roles = ['none', 'operator', 'investigator', 'qa_reviewer', 'qa_manager', 'inspector', 'sysadmin', 'deactivated', 'other-site operator', 'document_controller', 'trainer'] as const;
 type Role = (typeof roles)[number];
 
 const grants: Record<Role, { role: string; siteCode: string }[]> = {
@@ -17,6 +17,8 @@ const grants: Record<Role, { role: string; siteCode: string }[]> = {
   sysadmin: [{ role: 'sysadmin', siteCode: 'BER' }],
   deactivated: [{ role: 'qa_manager', siteCode: 'BER' }],
   'other-site operator': [{ role: 'operator', siteCode: 'BOS' }],
+  document_controller: [{ role: 'document_controller', siteCode: 'BER' }],
+  trainer: [{ role: 'trainer', siteCode: 'BER' }],
 };
 
 interface Fixture {
@@ -47,6 +49,21 @@ const actions = {
     run: (c, _f, n) => c.post('/api/v1/users', { username: `matrix.user${n}`, fullName: `Matrix User ${n}`, roles: [{ role: 'operator', siteCode: 'BER' }] }),
     writes: { table: 'app_user', by: 1 },
   },
+  'list documents': { run: (c) => c.get('/api/v1/documents') },
+  'create a document': {
+    run: (c, _f, n) => c.post('/api/v1/documents', { docType: 'sop', siteCode: 'BER', department: 'QA', title: `Matrix SOP ${n}` }),
+    writes: { table: 'record', by: 2 },
+  },
+  'read the training matrix': { run: (c) => c.get('/api/v1/training/matrix') },
+  'create a job function': { run: (c, _f, n) => c.post('/api/v1/job-functions', { code: `MX${n}`, name: `Matrix function ${n}` }), writes: { table: 'job_function', by: 1 } },
+  'open a CAPA': {
+    run: (c, _f, n) => c.post('/api/v1/capas', { title: `Matrix CAPA ${n}`, siteCode: 'BER', sourceType: 'trend', problemStatement: 'Trend of minor deviations' }),
+    writes: { table: 'record', by: 1 },
+  },
+  'request a change': {
+    run: (c, _f, n) => c.post('/api/v1/changes', { title: `Matrix change ${n}`, siteCode: 'BER', reason: 'Improve', scope: 'Line 1' }),
+    writes: { table: 'record', by: 1 },
+  },
 } satisfies Record<string, Action>;
 type ActionName = keyof typeof actions;
 
@@ -55,20 +72,28 @@ type ActionName = keyof typeof actions;
 // 404 where the caller may not even read the record (its existence is not revealed), 403 where
 // they may read it but not do this, 401 for the deactivated user's (revoked) session.
 const expected: Record<ActionName, number[]> = {
-  'list deviations': [200, 200, 200, 200, 200, 200, 200, 401, 200],
-  'create a deviation': [403, 201, 201, 201, 201, 403, 403, 401, 403],
-  'read a deviation': [404, 200, 200, 200, 200, 200, 404, 401, 404],
-  'edit a deviation': [404, 403, 200, 200, 200, 403, 404, 401, 404],
-  'triage a deviation': [404, 403, 403, 200, 200, 403, 404, 401, 404],
-  'comment on a deviation': [404, 201, 201, 201, 201, 403, 404, 401, 404],
-  'verify the audit trail': [403, 403, 403, 403, 200, 200, 200, 401, 403],
-  'list users': [403, 403, 403, 403, 403, 403, 200, 401, 403],
-  'create a user': [403, 403, 403, 403, 403, 403, 201, 401, 403],
+  //                        none operator invest qa_rev qa_mgr inspect sysadm deact other doc_ctl trainer
+  'list deviations': [200, 200, 200, 200, 200, 200, 200, 401, 200, 200, 200],
+  'create a deviation': [403, 201, 201, 201, 201, 403, 403, 401, 403, 403, 403],
+  'read a deviation': [404, 200, 200, 200, 200, 200, 404, 401, 404, 404, 404],
+  'edit a deviation': [404, 403, 200, 200, 200, 403, 404, 401, 404, 404, 404],
+  'triage a deviation': [404, 403, 403, 200, 200, 403, 404, 401, 404, 404, 404],
+  'comment on a deviation': [404, 201, 201, 201, 201, 403, 404, 401, 404, 404, 404],
+  'verify the audit trail': [403, 403, 403, 403, 200, 200, 200, 401, 403, 403, 403],
+  'list users': [403, 403, 403, 403, 403, 403, 200, 401, 403, 403, 403],
+  'create a user': [403, 403, 403, 403, 403, 403, 201, 401, 403, 403, 403],
+  'list documents': [200, 200, 200, 200, 200, 200, 200, 401, 200, 200, 200],
+  'create a document': [403, 403, 201, 201, 201, 403, 403, 401, 403, 201, 403],
+  'read the training matrix': [403, 403, 403, 200, 200, 200, 403, 401, 403, 200, 200],
+  'create a job function': [403, 403, 403, 403, 201, 403, 403, 401, 403, 201, 403],
+  'open a CAPA': [403, 403, 201, 201, 201, 403, 403, 401, 403, 403, 403],
+  'request a change': [403, 403, 201, 201, 201, 403, 403, 401, 403, 201, 403],
 };
 
 /** Who finds the Berlin deviations in their list (a 200 list may still be empty for them). */
 const seesBerlinRecords: Record<Role, boolean> = {
   none: false, operator: true, investigator: true, qa_reviewer: true, qa_manager: true, inspector: true, sysadmin: false, deactivated: false, 'other-site operator': false,
+  document_controller: false, trainer: false,
 };
 
 let world: TestWorld;
@@ -98,6 +123,7 @@ const snapshot = async () => ({
   app_user: await world.count('app_user'),
   user_role: await world.count('user_role'),
   audit: await world.count("audit_entry WHERE action NOT LIKE 'auth.%'"),
+  job_function: await world.count('job_function'),
 });
 
 const cells = (Object.keys(actions) as ActionName[]).flatMap((action) => roles.map((role, index) => ({ action, role, status: expected[action][index] })));
