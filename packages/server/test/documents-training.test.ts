@@ -268,6 +268,43 @@ describe('document control', () => {
     expect((await reviewer1.get('/api/v1/tasks')).body.items.map((t: { number: string }) => t.number)).not.toContain(`${created.body.number} v1.0`);
   });
 
+  it('[ISO13485-4.2.4-3] an uploaded original is stored unchanged by its hash, downloadable, and part of the controlled PDF', async () => {
+    const created = await author.post('/api/v1/documents', { docType: 'specification', siteCode: 'BER', department: 'QC', title: 'Vial specification', changeSummary: 'First issue' });
+    const id = created.body.revisions[0].id;
+    const PDFDocument = (await import('pdfkit')).default;
+    const original = await new Promise<Buffer>((resolve) => {
+      const doc = new PDFDocument();
+      const chunks: Buffer[] = [];
+      doc.on('data', (c: Buffer) => chunks.push(c));
+      doc.on('end', () => resolve(Buffer.concat(chunks)));
+      doc.text('Vial neck finish 20 mm, tolerance 0.1 mm');
+      doc.end();
+    });
+    const boundary = 'verityoriginal';
+    const form = (version: number, type = 'application/pdf', bytes = original) =>
+      Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="version"\r\n\r\n${version}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="spec.pdf"\r\nContent-Type: ${type}\r\n\r\n`),
+        bytes,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+    const upload = (payload: Buffer) => world.app.inject({ method: 'POST', url: `/api/v1/document-revisions/${id}/original`, payload, headers: { cookie: `verity_session=${author.cookie}`, 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const version = (await author.get(`/api/v1/document-revisions/${id}`)).body.version;
+    expect((await upload(form(version, 'application/x-msdownload'))).statusCode).toBe(415);
+    const stored = await upload(form(version));
+    expect(stored.statusCode, stored.body).toBe(200);
+    const sha256 = (await import('node:crypto')).createHash('sha256').update(original).digest('hex');
+    expect(JSON.parse(stored.body).data.original).toMatchObject({ fileName: 'spec.pdf', mediaType: 'application/pdf', size: original.length, sha256 });
+    expect((await upload(form(version))).statusCode).toBe(409); // stale version
+    const download = await world.app.inject({ method: 'GET', url: `/api/v1/document-revisions/${id}/original`, headers: { cookie: `verity_session=${author.cookie}` } });
+    expect(download.rawPayload.equals(original)).toBe(true);
+    expect(download.headers['x-content-sha256']).toBe(sha256);
+    const rendition = await world.app.inject({ method: 'GET', url: `/api/v1/document-revisions/${id}/rendition.pdf`, headers: { cookie: `verity_session=${author.cookie}` } });
+    const pages = await pdfPageTexts(rendition.rawPayload);
+    expect(pages.join('\n')).toContain('Vial neck finish 20 mm');
+    expect(pages.join('\n')).toContain('NOT EFFECTIVE');
+    expect(pages.every((p) => p.includes('UNCONTROLLED WHEN PRINTED'))).toBe(true);
+  });
+
   it('[P11-10a-2] bad requests name the field and write nothing; stale versions get 409', async () => {
     const records = await world.count('record');
     const bad = await author.post('/api/v1/documents', { docType: 'recipe', siteCode: 'BER', department: 'qa', title: '' });
