@@ -23,3 +23,6 @@ CREATE TABLE due_date_extension (
 );
 CREATE INDEX due_date_extension_record ON due_date_extension (record_id, requested_at);
 CREATE UNIQUE INDEX due_date_extension_one_pending ON due_date_extension (record_id) WHERE decision = 'pending';
+
+-- People in name order (training matrix pages, pickers): keyset pagination over active people.
+CREATE INDEX app_user_active_name ON app_user (full_name, id) WHERE active;
