@@ -124,6 +124,7 @@ test('[P11-200a1-1] a wrong signature password is refused clearly and changes no
 
   const modal = await startAction(page, /approve/i);
   await expect(modal.getByText('legally binding equivalent of my handwritten signature')).toBeVisible();
+  await choose(modal, page, 'CAPA decision', 'CAPA required');
   await sign(modal, 'definitely-not-the-password', 'qa.lead');
   await modal.getByTestId('transition-submit').click();
   await expect(modal.getByTestId('signature-error')).toBeVisible();
