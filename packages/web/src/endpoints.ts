@@ -19,6 +19,7 @@ import {
   me,
   notification,
   page,
+  person,
   recordSummary,
   searchHit,
   signature,
@@ -49,6 +50,15 @@ export type Attachment = z.infer<typeof attachment>;
 export type VersionSnapshot = z.infer<typeof versionSnapshot>;
 export type SearchHit = z.infer<typeof searchHit>;
 export type TemporaryPassword = z.infer<typeof temporaryPassword>;
+/** An active person as the pickers offer them (GET /api/v1/people). */
+export type Person = z.infer<typeof person>;
+export interface PeopleParams {
+  q?: string;
+  site?: string;
+  /** Only people holding this permission (at `site` when given), e.g. document:review. */
+  permission?: string;
+  limit?: number;
+}
 export type RoleGrant = Me['roles'][number];
 export type TotpEnrolment = z.infer<typeof totpEnrolment>;
 export type ApiTokenCreated = z.infer<typeof apiTokenCreated>;
@@ -107,6 +117,8 @@ export const endpoints = {
   notifications: () => api.get<Inbox>('/api/v1/notifications', { schema: inbox }),
   markNotificationsRead: () => api.post<null>('/api/v1/notifications/read', {}),
   search: (q: string) => api.get<Items<SearchHit>>(withQuery('/api/v1/search', { q }), { schema: items(searchHit) }),
+  /** Active people for pickers, open to everyone with a role. */
+  people: (params: PeopleParams) => api.get<Items<Person>>(withQuery('/api/v1/people', { ...params }), { schema: items(person) }),
 
   // deviations
   listDeviations: (params: ListParams) =>
@@ -152,5 +164,8 @@ export function recordHref(type: string, id: string): string {
   if (type === 'deviation') return `/deviations/${id}`;
   if (type === 'document') return `/documents/${id}`;
   if (type === 'document_revision') return `/documents/revisions/${id}`;
+  if (type === 'change') return `/changes/${id}`;
+  if (type === 'capa') return `/capas/${id}`;
+  if (type === 'action') return `/actions/${id}`;
   return `/records/${id}`;
 }

@@ -20,7 +20,14 @@ interface NavItem {
 
 const navSections: { title: string; items: NavItem[] }[] = [
   { title: 'Work', items: [{ to: '/', label: 'My tasks' }, { to: '/search', label: 'Search' }, { to: '/account', label: 'My account' }] },
-  { title: 'Quality events', items: [{ to: '/deviations', label: 'Deviations', prefix: true }] },
+  {
+    title: 'Quality events',
+    items: [
+      { to: '/deviations', label: 'Deviations', prefix: true },
+      { to: '/capas', label: 'CAPA', prefix: true, alsoActive: /^\/actions\//, permission: 'capa:read' },
+      { to: '/changes', label: 'Change control', prefix: true, permission: 'change:read' },
+    ],
+  },
   { title: 'Document control', items: [{ to: '/documents', label: 'Documents', prefix: true, permission: 'document:read' }] },
   {
     title: 'Training',

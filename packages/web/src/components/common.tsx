@@ -17,6 +17,17 @@ const statusColors: Record<string, string> = {
   superseded: 'gray',
   obsolete: 'dark',
   withdrawn: 'red',
+  // change control
+  in_approval: 'orange',
+  implementation: 'yellow',
+  verification: 'cyan',
+  rejected: 'red',
+  // CAPA and actions
+  open: 'blue',
+  investigation: 'yellow',
+  effectiveness_check: 'cyan',
+  verified: 'teal',
+  done: 'green',
 };
 
 /** A record status as a badge, coloured by how far along the workflow it is. */

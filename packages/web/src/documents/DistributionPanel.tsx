@@ -4,9 +4,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { isApiError } from '../api';
 import { Empty, fieldError, FormActions, FormProblem } from '../components/common';
+import { PeopleMultiSelect } from '../components/people';
 import { notifySuccess } from '../notify';
 import { type DocumentDetail, documentEndpoints } from './endpoints';
-import { usePeople } from './people';
 
 function Chips({ label, values }: { label: string; values: string[] }) {
   if (!values.length) return null;
@@ -64,7 +64,6 @@ function DistributionModal({ document, onClose }: { document: DocumentDetail; on
   const [reason, setReason] = useState('');
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const functions = useQuery({ queryKey: ['documents', 'job-functions'], queryFn: documentEndpoints.jobFunctions, staleTime: 60_000 });
-  const people = usePeople({ known: document.distributionLabels.users.map((u) => ({ value: u.id, label: u.fullName })) });
   const functionOptions = (functions.data?.items ?? []).map((f) => ({ value: f.id, label: `${f.name} (${f.code})` }));
   for (const f of document.distributionLabels.jobFunctions) if (!functionOptions.some((o) => o.value === f.id)) functionOptions.push({ value: f.id, label: f.name });
 
@@ -126,15 +125,15 @@ function DistributionModal({ document, onClose }: { document: DocumentDetail; on
             onChange={(values) => setDepartments(values.map((v) => v.trim().toUpperCase()))}
             error={err('departments')}
           />
-          <MultiSelect
+          <PeopleMultiSelect
             label="Named people"
-            description={people.source === 'none' && !people.isPending ? 'The list of people is not open to you' : undefined}
+            description={`People who may read documents at ${document.siteCode}`}
+            site={document.siteCode}
+            permission="document:read"
+            known={document.distributionLabels.users.map((u) => ({ value: u.id, label: u.fullName }))}
             placeholder={userIds.length ? undefined : 'Choose people'}
-            searchable
-            data={people.options}
             value={userIds}
             onChange={setUserIds}
-            nothingFoundMessage={people.isPending ? 'Loading people…' : 'No matching person'}
             error={err('userIds')}
           />
           <Textarea label="Reason for the change" required autosize minRows={2} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={err('reason')} />

@@ -1,14 +1,14 @@
-import { Alert, Anchor, Button, Divider, FileButton, Group, MultiSelect, Paper, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Divider, FileButton, Group, Paper, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { isApiError } from '../api';
 import { fieldError, FormProblem } from '../components/common';
+import { PeopleMultiSelect } from '../components/people';
 import { formatBytes } from '../format';
 import { notifySuccess } from '../notify';
 import { documentEndpoints, documentFiles, type RevisionChange, type RevisionDetail } from './endpoints';
 import { trainingMethodOptions } from './labels';
 import { MarkdownEditor } from './MarkdownEditor';
-import { usePeople } from './people';
 import { newQuiz, type Quiz, QuizEditor, quizFrom, quizPayload, quizProblem } from './QuizEditor';
 
 interface DraftValues {
@@ -71,12 +71,6 @@ export function RevisionEditor({
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const set = <K extends keyof DraftValues>(key: K, value: DraftValues[K]) => setValues((v) => ({ ...v, [key]: value }));
 
-  const people = usePeople({
-    site: revision.siteCode,
-    reviewersOnly: true,
-    exclude: [revision.ownerId],
-    known: revision.reviewers.map((r) => ({ value: r.userId, label: r.fullName })),
-  });
 
   const changes = changesOf(base, values);
   const changedNames = Object.keys(changes);
@@ -181,22 +175,17 @@ export function RevisionEditor({
 
           <Divider />
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <MultiSelect
+            <PeopleMultiSelect
               label="Reviewers"
-              description={
-                people.source === 'matrix'
-                  ? `Active people at ${revision.siteCode}; each must be allowed to review documents`
-                  : people.source === 'none' && !people.isPending
-                    ? 'The list of people is not open to you: ask document control to name the reviewers'
-                    : 'Each named reviewer signs the review; the author cannot review'
-              }
+              description={`People allowed to review documents at ${revision.siteCode}; each signs the review, the author cannot review`}
+              site={revision.siteCode}
+              permission="document:review"
+              exclude={[revision.ownerId]}
+              known={revision.reviewers.map((r) => ({ value: r.userId, label: r.fullName }))}
               placeholder={values.reviewerIds.length ? undefined : 'Choose reviewers'}
               required
-              searchable
-              data={people.options}
               value={values.reviewerIds}
               onChange={(ids) => set('reviewerIds', ids)}
-              nothingFoundMessage={people.isPending ? 'Loading people…' : 'No matching person'}
               maxValues={20}
               error={err('reviewerIds')}
               data-testid="reviewers-input"

@@ -7,7 +7,6 @@ import {
   documentType,
   evidence,
   jobFunction,
-  matrixPage,
   revisionDetail,
   revisionDiff,
 } from '@verity/contracts';
@@ -27,7 +26,6 @@ export type DocumentListItem = DocumentPage['items'][number];
 export type RevisionDiff = z.infer<typeof revisionDiff>;
 export type TrainingEvidence = z.infer<typeof evidence>;
 export type JobFunction = z.infer<typeof jobFunction>;
-export type MatrixPage = z.infer<typeof matrixPage>;
 export type RevisionSummary = DocumentDetail['revisions'][number];
 
 export interface DocumentListParams extends ListParams {
@@ -95,8 +93,6 @@ export const documentEndpoints = {
   trainingEvidence: (id: string) => api.get<TrainingEvidence>(`${rev(id)}/training`, { schema: evidence }),
 
   jobFunctions: () => api.get<{ items: JobFunction[] }>('/api/v1/job-functions', { schema: items(jobFunction) }),
-  /** Active people (at a site): the training matrix is the one list of people open to training readers. */
-  people: (site?: string) => api.get<MatrixPage>(withQuery('/api/v1/training/matrix', { site, limit: 500 }), { schema: matrixPage }),
 };
 
 /** Links to files the browser downloads or opens itself. */

@@ -1,13 +1,14 @@
-import { Anchor, Badge, Box, Button, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { Anchor, Badge, Box, Button, Group, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { linkTypes } from '@verity/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Empty, fieldError, FormProblem, Loading, QueryError } from '../components/common';
-import { endpoints, recordHref } from '../endpoints';
+import { endpoints, recordHref, type Trace } from '../endpoints';
 import { humanize } from '../format';
 import { notifySuccess } from '../notify';
 import { linkProps } from '../router';
+import { recordTypeLabel, TraceGraph } from './TraceGraph';
 
 function AddLink({ recordId }: { recordId: string }) {
   const queryClient = useQueryClient();
@@ -67,15 +68,12 @@ function AddLink({ recordId }: { recordId: string }) {
   );
 }
 
-function TraceList({ recordId }: { recordId: string }) {
-  const trace = useQuery({ queryKey: ['record', recordId, 'trace'], queryFn: () => endpoints.trace(recordId) });
-  if (trace.isPending) return <Loading />;
-  if (trace.isError) return <QueryError error={trace.error} what="the trace" />;
-  if (trace.data.nodes.length <= 1) return <Empty>No linked records to trace.</Empty>;
-  const edgeTo = new Map(trace.data.edges.map((e) => [e.to, e.type]));
+/** The trace as an indented list: the fallback on small screens, and for those who prefer reading it. */
+function TraceList({ trace, recordId }: { trace: Trace; recordId: string }) {
+  const edgeTo = new Map(trace.edges.map((e) => [e.to, e.type]));
   return (
-    <Stack gap={2} aria-label="Trace">
-      {trace.data.nodes.map((node) => (
+    <Stack gap={2} aria-label="Trace" data-testid="trace-list">
+      {trace.nodes.map((node) => (
         <Group key={node.id} gap={6} pl={node.depth * 24} wrap="nowrap">
           <Text c="dimmed" size="sm">
             {node.depth > 0 ? '└' : '●'}
@@ -90,12 +88,51 @@ function TraceList({ recordId }: { recordId: string }) {
             </Anchor>
           )}
           <Text size="xs" c="dimmed">
-            {humanize(node.status)}
+            {recordTypeLabel(node.type)} · {humanize(node.status)}
             {edgeTo.has(node.id) ? ` · ${edgeTo.get(node.id)}` : ''}
+            {node.training ? ` · trained ${node.training.completed}/${node.training.required}` : ''}
           </Text>
         </Group>
       ))}
     </Stack>
+  );
+}
+
+/** The trace around the record: a graph on screens wide enough for it, else (or on request) the list. */
+function TraceView({ recordId }: { recordId: string }) {
+  const wide = useMediaQuery('(min-width: 48em)', true, { getInitialValueInEffect: false });
+  const [view, setView] = useState<'graph' | 'list' | null>(null);
+  const trace = useQuery({ queryKey: ['record', recordId, 'trace'], queryFn: () => endpoints.trace(recordId) });
+  const shown = view ?? (wide ? 'graph' : 'list');
+  return (
+    <div>
+      <Group justify="space-between" mb={6}>
+        <Title order={5}>Trace</Title>
+        {wide && trace.isSuccess && trace.data.nodes.length > 1 && (
+          <SegmentedControl
+            size="xs"
+            aria-label="Show the trace as"
+            data={[
+              { value: 'graph', label: 'Graph' },
+              { value: 'list', label: 'List' },
+            ]}
+            value={shown}
+            onChange={(v) => setView(v === 'list' ? 'list' : 'graph')}
+          />
+        )}
+      </Group>
+      {trace.isPending ? (
+        <Loading />
+      ) : trace.isError ? (
+        <QueryError error={trace.error} what="the trace" />
+      ) : trace.data.nodes.length <= 1 ? (
+        <Empty>No linked records to trace.</Empty>
+      ) : shown === 'graph' ? (
+        <TraceGraph trace={trace.data} recordId={recordId} />
+      ) : (
+        <TraceList trace={trace.data} recordId={recordId} />
+      )}
+    </div>
   );
 }
 
@@ -141,12 +178,7 @@ export function LinksTab({ recordId, canLink }: { recordId: string; canLink: boo
         </Table>
       )}
       {canLink && <AddLink recordId={recordId} />}
-      <div>
-        <Title order={5} mb={4}>
-          Trace
-        </Title>
-        <TraceList recordId={recordId} />
-      </div>
+      <TraceView recordId={recordId} />
     </Stack>
   );
 }

@@ -81,12 +81,18 @@ export function RecordPage<T extends RecordDetail>({
   me,
   onReload,
   backHref,
+  main,
+  aside,
 }: {
   record: T;
   config: RecordTypeConfig<T>;
   me: Me;
   onReload: () => void;
   backHref: string;
+  /** Record-type panels under the details (e.g. what an action needs before it can be completed). */
+  main?: ReactNode;
+  /** Record-type panels beside the workflow actions (e.g. linked CAPAs, due-date extensions). */
+  aside?: ReactNode;
 }) {
   const [transition, setTransition] = useState<TransitionAbility | null>(null);
   const { abilities } = record;
@@ -143,7 +149,10 @@ export function RecordPage<T extends RecordDetail>({
 
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 8 }}>
-          <DetailsSection record={record} config={config} onReload={onReload} />
+          <Stack gap="md">
+            <DetailsSection record={record} config={config} onReload={onReload} />
+            {main}
+          </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <Stack gap="md">
@@ -153,6 +162,7 @@ export function RecordPage<T extends RecordDetail>({
               </Title>
               <ActionsPanel transitions={abilities.transitions} onStart={setTransition} />
             </Paper>
+            {aside}
             <Paper withBorder p="md" radius="md">
               <Title order={4} mb="sm">
                 Signatures

@@ -2,8 +2,8 @@ import { type ComboboxItem, type OptionsFilter, Select, type SelectProps } from 
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { hasPermission } from '../auth';
-import { endpoints, type Me } from '../endpoints';
+import { PersonSelect } from '../components/people';
+import type { Me } from '../endpoints';
 import { type DocumentListItem, training } from './endpoints';
 
 type PickerProps = Omit<SelectProps, 'data' | 'value' | 'onChange' | 'searchValue' | 'onSearchChange'> & {
@@ -23,44 +23,18 @@ function withSelected(options: ComboboxItem[], value: string | null, label: stri
 const searchAll: OptionsFilter = ({ options }) => options;
 
 /**
- * Search people by name or user name. Training readers search the people of the training matrix,
- * user administrators the user list; everyone else can only pick themselves.
+ * Search active people by name or user name (GET /api/v1/people). `site` and `permission` narrow
+ * the list on the server; the signed-in person is named by name even before the list loads.
  */
-export function PersonPicker({ currentUser: me, value, onChange, valueLabel, ...props }: PickerProps & { currentUser: Me }) {
-  const [search, setSearch] = useState('');
-  const [chosen, setChosen] = useState<ComboboxItem | null>(null);
-  const label = valueLabel ?? (chosen?.value === value ? chosen.label : null) ?? (value === me.id ? `${me.fullName} (${me.username})` : null);
-  // After a pick the input shows the chosen label: that is not a search.
-  const [q] = useDebouncedValue(search === label ? '' : search.trim(), 250);
-  const source = hasPermission(me, 'training:read') ? 'matrix' : hasPermission(me, 'user:manage') ? 'users' : 'self';
-  const people = useQuery({
-    queryKey: ['training', 'people', source, source === 'matrix' ? q : ''],
-    queryFn: async (): Promise<ComboboxItem[]> => {
-      if (source === 'matrix') return (await training.matrix({ q: q || undefined, limit: 25 })).people.map((p) => ({ value: p.id, label: `${p.fullName} (${p.username})` }));
-      if (source === 'users') return (await endpoints.users()).items.filter((u) => u.active).map((u) => ({ value: u.id, label: `${u.fullName} (${u.username})` }));
-      return [{ value: me.id, label: `${me.fullName} (${me.username})` }];
-    },
-    placeholderData: keepPreviousData,
-    staleTime: 30_000,
-  });
-  let options = people.data ?? [];
-  if (source === 'users' && q) options = options.filter((o) => o.label.toLowerCase().includes(q.toLowerCase()));
-  return (
-    <Select
-      searchable
-      filter={searchAll}
-      data={withSelected(options, value, label)}
-      value={value}
-      onChange={(v, option) => {
-        setChosen(option ?? null);
-        onChange(v);
-      }}
-      onSearchChange={setSearch}
-      nothingFoundMessage={people.isFetching ? 'Searching…' : 'Nobody found'}
-      placeholder="Type a name"
-      {...props}
-    />
-  );
+export function PersonPicker({
+  currentUser: me,
+  value,
+  valueLabel,
+  site,
+  permission,
+  ...props
+}: PickerProps & { currentUser: Me; site?: string; permission?: string }) {
+  return <PersonSelect value={value} valueLabel={valueLabel ?? (value === me.id ? `${me.fullName} (${me.username})` : undefined)} site={site} permission={permission} {...props} />;
 }
 
 /** Search controlled documents by number or title. */

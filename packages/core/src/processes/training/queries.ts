@@ -138,6 +138,29 @@ function peopleFilter(query: MatrixQuery, params: unknown[]): string[] {
   return where;
 }
 
+/**
+ * People with at least one cell of a status, written per status so that each is an index probe on
+ * the person's current assignments (training_assignment_current) rather than a scan of all needs.
+ */
+function statusFilter(status: MatrixStatus, now: string, documentParam: string | null): string {
+  const onDocument = documentParam ? `AND a.document_id = ${documentParam}` : '';
+  const needed = 'EXISTS (SELECT 1 FROM training_need n WHERE n.user_id = a.user_id AND n.document_id = a.document_id)';
+  const current = (condition: string) => `EXISTS (SELECT 1 FROM training_assignment a WHERE a.user_id = u.id AND a.current ${onDocument} AND ${condition} AND ${needed})`;
+  switch (status) {
+    case 'current':
+      return current(`a.status = 'completed' AND (a.expires_at IS NULL OR a.expires_at > ${now})`);
+    case 'due':
+      return current(`a.status = 'open' AND a.due_at >= ${now}`);
+    case 'overdue':
+      return current(`((a.status = 'open' AND a.due_at < ${now}) OR (a.status = 'completed' AND a.expires_at <= ${now}))`);
+    case 'failed':
+      return current(`a.status = 'failed'`);
+    case 'missing':
+      return `EXISTS (SELECT 1 FROM training_need n WHERE n.user_id = u.id ${documentParam ? `AND n.document_id = ${documentParam}` : ''}
+        AND NOT EXISTS (SELECT 1 FROM training_assignment a WHERE a.user_id = n.user_id AND a.document_id = n.document_id AND a.current))`;
+  }
+}
+
 /** The status of one matrix cell from the current assignment (if any) of a needed document. */
 const cellStatus = `CASE WHEN a.id IS NULL THEN 'missing' WHEN a.status = 'failed' THEN 'failed'
   WHEN a.status = 'completed' AND (a.expires_at IS NULL OR a.expires_at > $now) THEN 'current'
@@ -153,9 +176,8 @@ export async function trainingMatrix(db: Queryable, actor: Actor, query: MatrixQ
   const params: unknown[] = [];
   const where = peopleFilter(query, params);
   if (query.status) {
-    params.push(query.status, now);
-    where.push(`EXISTS (SELECT 1 FROM training_need n LEFT JOIN training_assignment a ON a.user_id = n.user_id AND a.document_id = n.document_id AND a.current
-      WHERE n.user_id = u.id ${query.documentId ? `AND n.document_id = $${params.indexOf(query.documentId) + 1}` : ''} AND (${cellStatus.replaceAll('$now', `$${params.length}`)}) = $${params.length - 1})`);
+    params.push(now);
+    where.push(statusFilter(query.status, `$${params.length}`, query.documentId ? `$${params.indexOf(query.documentId) + 1}` : null));
   }
   if (query.cursor) {
     const [name, id] = matrixCursor.decode(query.cursor);
@@ -206,13 +228,19 @@ export async function matrixSummary(db: Queryable, actor: Actor, query: MatrixQu
   const params: unknown[] = [];
   const where = peopleFilter(query, params);
   params.push(now);
-  const [row] = await db.query<Record<string, number>>(
-    `SELECT count(DISTINCT u.id)::int AS people, ${['current', 'due', 'overdue', 'missing', 'failed'].map((s) => `count(*) FILTER (WHERE ${cellStatus.replaceAll('$now', `$${params.length}`)} = '${s}')::int AS ${s}`).join(', ')}
-       FROM app_user u JOIN training_need n ON n.user_id = u.id
-       LEFT JOIN training_assignment a ON a.user_id = n.user_id AND a.document_id = n.document_id AND a.current
-      WHERE ${where.join(' AND ')}`,
+  // Each cell's status is computed once, then counted by status; people are counted on their own.
+  const cells = await db.query<{ status: MatrixStatus; n: number }>(
+    `SELECT status, count(*)::int AS n FROM (
+       SELECT ${cellStatus.replaceAll('$now', `$${params.length}`)} AS status
+         FROM app_user u JOIN training_need n ON n.user_id = u.id
+         LEFT JOIN training_assignment a ON a.user_id = n.user_id AND a.document_id = n.document_id AND a.current
+        WHERE ${where.join(' AND ')}) cells
+      GROUP BY status`,
     params,
   );
+  const [{ people }] = await db.query<{ people: number }>(`SELECT count(*)::int AS people FROM app_user u WHERE ${where.join(' AND ')} AND EXISTS (SELECT 1 FROM training_need n WHERE n.user_id = u.id)`, params.slice(0, -1));
+  const row = { people, current: 0, due: 0, overdue: 0, missing: 0, failed: 0 };
+  for (const c of cells) row[c.status] = c.n;
   return row as { people: number; current: number; due: number; overdue: number; missing: number; failed: number };
 }
 
