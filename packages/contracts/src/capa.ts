@@ -83,6 +83,7 @@ export const extension = z.object({
   originalDueDate: z.string().nullable(),
   requestedDueDate: z.string(),
   justification: z.string(),
+  requestedById: uuid,
   requestedByName: z.string(),
   requestedAt: isoDateTime,
   decision: z.enum(['pending', 'approved', 'rejected']),
@@ -125,7 +126,7 @@ export const actionData = z.object({
   requiresDocumentRevision: z.boolean(),
   evidence: z.string().nullable(),
 });
-export const actionDetail = recordSummary.extend({ data: actionData, contentHash: z.string(), abilities });
+export const actionDetail = recordSummary.extend({ data: actionData, contentHash: z.string(), abilities: abilities.extend({ requestExtension: z.boolean() }) });
 
 export const changeAreas = ['product', 'process', 'validation', 'regulatory', 'documents', 'training', 'suppliers', 'equipment', 'risk'] as const;
 export type ChangeArea = (typeof changeAreas)[number];
@@ -141,6 +142,7 @@ export const changeData = z.object({
   riskProbability: z.number().int().nullable(),
   /** The approver named for each impacted area. */
   approvers: z.record(z.string(), uuid),
+  approverNames: z.record(z.string(), z.string()).optional(),
   verificationSummary: z.string().nullable(),
   closureSummary: z.string().nullable(),
 });

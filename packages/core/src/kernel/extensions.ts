@@ -30,6 +30,7 @@ const present = (r: ExtensionRow) => ({
   originalDueDate: r.original_due_date,
   requestedDueDate: r.requested_due_date,
   justification: r.justification,
+  requestedById: r.requested_by,
   requestedByName: r.requested_by_name,
   requestedAt: r.requested_at.toISOString(),
   decision: r.decision,
@@ -85,12 +86,12 @@ export async function decideExtension(ctx: Ctx, recordId: string, type: string, 
   let signatureId: string | null = null;
   if (input.approve) {
     if (!input.signed) throw new DomainError('SIGNATURE_REQUIRED', 'Approving an extension needs your electronic signature', [{ path: 'signature', message: 'is required' }]);
-    signatureId = await applySignature(ctx, record, 'approval', 'approve_extension');
-    await applyChange(ctx, record, record.version, { dueDate: row.requested_due_date }, {
+    const { record: extended } = await applyChange(ctx, record, record.version, { dueDate: row.requested_due_date }, {
       action: 'record.updated',
       reason: `Due date extended: ${row.justification}`,
       details: { extensionId, originalDueDate: row.original_due_date },
     });
+    signatureId = await applySignature(ctx, extended, 'approval', 'approve_extension');
   }
   await ctx.tx.query('UPDATE due_date_extension SET decision = $2, decided_by = $3, decided_by_name = $4, decided_at = $5, decision_reason = $6, signature_id = $7 WHERE id = $1', [
     extensionId, input.approve ? 'approved' : 'rejected', ctx.actor.id, ctx.actor.fullName, ctx.now, input.reason ?? null, signatureId,

@@ -98,7 +98,7 @@ export async function recordRoutes(appBase: FastifyInstance, { services }: { ser
     const allowed = new Set(visible.filter((r) => can(auth.actor, readPermissionOf(r.type), r.site_id)).map((r) => r.id));
     const nodes = [];
     for (const node of graph.nodes.filter((n) => allowed.has(n.id))) {
-      if (node.type !== 'document_revision') {
+      if (node.type !== 'document_revision' || !['approved', 'effective', 'superseded', 'obsolete'].includes(node.status)) {
         nodes.push(node);
         continue;
       }

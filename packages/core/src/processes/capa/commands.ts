@@ -130,6 +130,9 @@ export async function transitionCapa(ctx: Ctx, id: string, input: Step): Promise
     if (open.length > 0) throw new DomainError('GUARD_FAILED', `${open.length} action(s) are still open: ${open.map((a) => a.number).join(', ')}`, [{ path: 'actions', message: 'every action must be done' }]);
   }
   const data: Record<string, unknown> = emptyToNull(parsed.data);
+  if (parsed.data.riskSeverity !== undefined || parsed.data.riskOccurrence !== undefined) {
+    data.priority = priorityOf((parsed.data.riskSeverity ?? capa.data.riskSeverity) as number | null, (parsed.data.riskOccurrence ?? capa.data.riskOccurrence) as number | null);
+  }
   if (input.action === 'verify_effective') data.effectivenessResult = 'effective';
   if (input.action === 'verify_not_effective') data.effectivenessResult = 'not_effective';
   const { record, definition } = await applyTransition(ctx, capaWorkflow, capa, { ...input, data });
@@ -245,6 +248,6 @@ export async function presentActionDetail(db: Queryable, actor: Actor, action: R
     ...toSummary(action, actionWorkflow, now),
     data: action.data as never,
     contentHash: action.content_hash,
-    abilities: await abilitiesOf(db, actor, action, actionWorkflow, false),
+    abilities: { ...(await abilitiesOf(db, actor, action, actionWorkflow, false)), requestExtension: action.status === 'open' && (action.owner_id === actor.id || can(actor, 'capa:update', action.site_id)) },
   };
 }

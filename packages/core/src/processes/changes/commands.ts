@@ -78,6 +78,9 @@ export async function updateChange(ctx: Ctx, id: string, input: z.infer<typeof u
     if (approvers) {
       await checkApprovers(ctx.tx, change, approvers);
       data.approvers = approvers;
+      // Names beside the ids, so that the record and its audit trail read without a lookup.
+      const names = await ctx.tx.query<{ id: string; full_name: string }>('SELECT id, full_name FROM app_user WHERE id = ANY($1::uuid[])', [Object.values(approvers)]);
+      data.approverNames = Object.fromEntries(Object.entries(approvers).map(([area, id]) => [area, names.find((n) => n.id === id)?.full_name ?? id]));
     }
   }
   const { record, changes } = await applyChange(ctx, change, version, { title, data }, { action: 'record.updated', reason });
@@ -91,6 +94,9 @@ function readyForApproval(change: RecordRow): { path: string; message: string }[
   const approvers = change.data.approvers as Record<string, string>;
   const impacted = Object.entries(impacts).filter(([, v]) => v.impacted).map(([area]) => area);
   const missing: { path: string; message: string }[] = [];
+  for (const field of ['reason', 'scope', 'riskSeverity', 'riskProbability']) {
+    if (change.data[field] === null || change.data[field] === undefined || change.data[field] === '') missing.push({ path: `fields.${field}`, message: 'is required for approval' });
+  }
   if (impacted.length === 0) missing.push({ path: 'fields.impacts', message: 'assess at least one impacted area' });
   for (const area of impacted) {
     if (!impacts[area].assessment) missing.push({ path: `fields.impacts.${area}.assessment`, message: 'describe the impact' });

@@ -45,7 +45,6 @@ export const changeWorkflow: WorkflowDefinition = {
       from: ['draft'],
       to: 'in_approval',
       permission: 'change:update',
-      requiredFields: ['reason', 'scope', 'riskSeverity', 'riskProbability'],
       signature: { meanings: ['authorship'] },
       effects: ['notify-next-actors'],
     },
