@@ -30,6 +30,8 @@ export const capaData = z.object({
   effectivenessResult: z.enum(['effective', 'not_effective']).nullable(),
   effectivenessEvidence: z.string().nullable(),
   closureSummary: z.string().nullable(),
+  /** Whether the effectiveness check must be signed by someone other than the owner (the setting when the CAPA was opened). */
+  independentEffectiveness: z.boolean().optional(),
 });
 
 export const createCapaRequest = z

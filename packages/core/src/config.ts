@@ -24,6 +24,7 @@ export const settingsSchema = z.object({
   VERITY_LOGIN_RATE_LIMIT: intFrom(20, 1, 100000).describe('Sign-in and setup attempts per minute per client address'),
   VERITY_TRAINING_ESCALATION_DAYS: intFrom(7, 1, 365).describe("Days overdue after which a person's open training is escalated to their manager"),
   VERITY_ESCALATION_DAYS: intFrom(7, 1, 365).describe("Days overdue after which an open CAPA, action, change or deviation is escalated to its owner's manager"),
+  VERITY_CAPA_INDEPENDENT_EFFECTIVENESS: z.enum(['true', 'false']).default('true').describe('The effectiveness check of a CAPA is signed by someone other than its owner (recorded in each CAPA when it is opened)'),
   SMTP_URL: z.string().url().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional().describe('SMTP server, e.g. smtps://user:password@host; unset: no e-mail'),
   MAIL_FROM: z.string().default('Verity <verity@localhost>').describe('Sender address of e-mail'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
@@ -51,6 +52,7 @@ export function securitySettingsOf(s: Settings): SecuritySettings {
     temporaryPasswordHours: s.VERITY_TEMP_PASSWORD_HOURS,
     trainingEscalationDays: s.VERITY_TRAINING_ESCALATION_DAYS,
     escalationDays: s.VERITY_ESCALATION_DAYS,
+    capaIndependentEffectiveness: s.VERITY_CAPA_INDEPENDENT_EFFECTIVENESS === 'true',
   };
 }
 

@@ -61,6 +61,8 @@ export interface SecuritySettings {
   trainingEscalationDays: number;
   /** Days overdue after which an open quality record is escalated to its owner's manager. */
   escalationDays: number;
+  /** The effectiveness check of a CAPA must be signed by someone other than its owner. */
+  capaIndependentEffectiveness: boolean;
 }
 
 export const defaultSecuritySettings: SecuritySettings = {
@@ -73,6 +75,7 @@ export const defaultSecuritySettings: SecuritySettings = {
   temporaryPasswordHours: 24,
   trainingEscalationDays: 7,
   escalationDays: 7,
+  capaIndependentEffectiveness: true,
 };
 
 /** A command's context: services plus who acts, from where, inside which transaction. */

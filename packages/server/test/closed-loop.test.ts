@@ -207,6 +207,24 @@ describe('the closed loop: deviation -> CAPA -> change -> document revision -> t
     expect((await remindOverdueRecords(world.services)).escalated).toBe(0);
   });
 
+  it('[P11-10g-3] independence of the effectiveness check is configurable and recorded in each CAPA when it is opened', async () => {
+    const own = await lead.post('/api/v1/capas', { title: 'Independent check', siteCode: 'BER', sourceType: 'trend', problemStatement: 'p' });
+    expect(own.body.data.independentEffectiveness).toBe(true);
+    world.services.settings.capaIndependentEffectiveness = false;
+    try {
+      const relaxed = await lead.post('/api/v1/capas', { title: 'Small site: owner may verify', siteCode: 'BER', sourceType: 'trend', problemStatement: 'p' });
+      expect(relaxed.body.data.independentEffectiveness).toBe(false);
+      const verify = (id: string) => lead.get(`/api/v1/capas/${id}`);
+      // In effectiveness_check the owner's ability differs by the recorded rule.
+      await world.db.query("UPDATE record SET status = 'effectiveness_check' WHERE id = ANY($1::uuid[])", [[own.body.id, relaxed.body.id]]);
+      const ability = async (id: string) => (await verify(id)).body.abilities.transitions.find((t: { action: string }) => t.action === 'verify_effective');
+      expect((await ability(own.body.id)).allowed).toBe(false);
+      expect((await ability(relaxed.body.id)).allowed).toBe(true);
+    } finally {
+      world.services.settings.capaIndependentEffectiveness = true;
+    }
+  });
+
   it('stale versions get 409 and bad input names the field, with nothing written', async () => {
     const before = await world.count('record');
     const bad = await lead.post('/api/v1/capas', { title: '', siteCode: 'BER', sourceType: 'rumour', problemStatement: 'x', riskSeverity: 9 });

@@ -65,6 +65,7 @@ export async function createCapa(ctx: Ctx, input: z.infer<typeof createCapaReque
       effectivenessResult: null,
       effectivenessEvidence: null,
       closureSummary: null,
+      independentEffectiveness: ctx.services.settings.capaIndependentEffectiveness,
     },
   });
   if (source) await linkRecords(ctx, capa, source.id, 'addresses');

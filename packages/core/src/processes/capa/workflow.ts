@@ -1,4 +1,10 @@
+import type { Actor } from '../../context.js';
+import type { RecordRow } from '../../kernel/records.js';
 import type { WorkflowDefinition } from '../../kernel/workflow.js';
+
+/** The rule in force when the CAPA was opened (VERITY_CAPA_INDEPENDENT_EFFECTIVENESS) travels with it. */
+const independentCheck = (record: RecordRow, actor: Actor) =>
+  record.data.independentEffectiveness !== false && record.owner_id === actor.id ? 'The CAPA owner may not verify the effectiveness of their own CAPA' : null;
 
 /**
  * Corrective and preventive action: problem, investigation with structured root cause (5 whys,
@@ -50,7 +56,7 @@ export const capaWorkflow: WorkflowDefinition = {
       permission: 'capa:verify',
       requiredFields: ['effectivenessEvidence'],
       signature: { meanings: ['verification'] },
-      check: (record, actor) => (record.owner_id === actor.id ? 'The CAPA owner may not verify the effectiveness of their own CAPA' : null),
+      check: independentCheck,
       effects: ['notify-next-actors'],
     },
     {
@@ -62,7 +68,7 @@ export const capaWorkflow: WorkflowDefinition = {
       requiredFields: ['effectivenessEvidence'],
       requiresReason: true,
       signature: { meanings: ['verification'] },
-      check: (record, actor) => (record.owner_id === actor.id ? 'The CAPA owner may not verify the effectiveness of their own CAPA' : null),
+      check: independentCheck,
       effects: ['notify-next-actors'],
     },
     { action: 'close', label: 'Close', from: ['verified'], to: 'closed', permission: 'capa:approve', requiredFields: ['closureSummary'], signature: { meanings: ['closure'] } },
