@@ -102,12 +102,12 @@ export function manifestation(signerName: string, signedAt: Date, meaning: strin
  * The signatures of a record, each checked: its seal must verify, and the content it was bound to
  * must still be the record's current content; otherwise it is shown as invalid with the reason.
  */
-export async function signaturesOf(services: Pick<Services, 'key'>, db: Queryable, record: RecordRow): Promise<Signature[]> {
+export async function signaturesOf(services: Pick<Services, 'key'>, db: Queryable, record: RecordRow, options: { excludeActions?: string[] } = {}): Promise<Signature[]> {
   const rows = await db.query<SignatureRow & { version_hash: string | null; signed_content: Record<string, unknown> | null }>(
     `SELECT s.*, v.content_hash AS version_hash, v.content AS signed_content FROM signature s
        LEFT JOIN record_version v ON v.record_id = s.record_id AND v.version = s.record_version
-      WHERE s.record_id = $1 ORDER BY s.signed_at, s.record_version, s.id`,
-    [record.id],
+      WHERE s.record_id = $1 AND NOT (s.action = ANY($2::text[])) ORDER BY s.signed_at, s.record_version, s.id`,
+    [record.id, options.excludeActions ?? []],
   );
   const currentHash = contentHash(record);
   return rows.map((s) => {

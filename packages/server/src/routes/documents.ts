@@ -175,9 +175,7 @@ export async function documentRoutes(appBase: FastifyInstance, { services }: { s
       changeSummary: (revision.data.changeSummary as string | null) ?? null,
       body: (revision.data.body as string | null) ?? null,
       original: original ? { ...original, bytes: await readBlob(services.files.dir, original.sha256) } : null,
-      signatures: (await signaturesOf(services, services.db, revision))
-        .filter((s) => s.action !== 'train' && s.action !== 'deliver_training')
-        .map((s) => ({ signerName: s.signerName, signedAt: s.signedAt, meaningLabel: s.meaningLabel, manifestation: s.manifestation, valid: s.valid })),
+      signatures: (await signaturesOf(services, services.db, revision, { excludeActions: ['train', 'deliver_training'] })).map((s) => ({ signerName: s.signerName, signedAt: s.signedAt, meaningLabel: s.meaningLabel, manifestation: s.manifestation, valid: s.valid })),
       printedBy: auth.actor.fullName,
       printedAt: now(),
       contentHash: revision.content_hash,

@@ -80,7 +80,8 @@ export async function presentRevision(services: Pick<Services, 'key'>, db: Query
   const periods = await effectivityOf(db, [revision.id]);
   const siblings = await revisionsOf(db, document.id);
   const previous = siblings.find((r) => r.status !== 'withdrawn' && r.id !== revision.id && (Number(r.data.major) < Number(revision.data.major) || (r.data.major === revision.data.major && Number(r.data.minor) < Number(revision.data.minor))));
-  const signatures = (await signaturesOf(services, db, revision)).filter((s) => s.action !== 'train' && s.action !== 'deliver_training');
+  // Training signatures (thousands) are evidence of training, listed there, not among the document's approvals.
+  const signatures = await signaturesOf(services, db, revision, { excludeActions: ['train', 'deliver_training'] });
   const open = !revisionWorkflow.states[revision.status]?.final;
   return {
     ...toSummary(revision, revisionWorkflow, now),
