@@ -51,6 +51,7 @@ describe('the closed loop: deviation -> CAPA -> change -> document revision -> t
     const early = await step(qa, 'deviations', deviation.id, { action: 'close', fields: { closureSummary: 'Done' }, signature: sign('quinn', 'closure') });
     expect(early.status).toBe(422);
     expect(early.body.errors[0].path).toBe('capa');
+    expect((await qa.get(`/api/v1/deviations/${deviation.id}`)).body.abilities.transitions.find((t: { action: string }) => t.action === 'close')).toMatchObject({ allowed: false });
 
     // CAPA from the deviation, in one action, linked both ways.
     const capa = await lead.post('/api/v1/capas', { title: 'Punch wear not detected', siteCode: 'BER', sourceType: 'deviation', sourceRecordId: deviation.id, problemStatement: 'Worn punches pass the inspection', riskSeverity: 4, riskOccurrence: 3 });
@@ -65,6 +66,9 @@ describe('the closed loop: deviation -> CAPA -> change -> document revision -> t
     expect((await patch(lead, 'capas', capa.body.id, { fiveWhys: ['Punch worn', 'Not inspected', 'Interval too long'], ishikawa: { machine: ['Tooling wear'], method: ['Inspection interval'] }, rootCause: 'Inspection interval not risk-based' })).status).toBe(200);
     const noPlan = await step(qa, 'capas', capa.body.id, { action: 'approve_plan', signature: sign('quinn', 'approval') });
     expect(noPlan.status).toBe(422);
+    // The abilities say so before anyone tries (the same reason as the 422).
+    const planAbility = (await qa.get(`/api/v1/capas/${capa.body.id}`)).body.abilities.transitions.find((t: { action: string }) => t.action === 'approve_plan');
+    expect(planAbility).toMatchObject({ allowed: false, deniedBecause: expect.stringContaining('action') });
     const dueDate = new Date(world.clock.now().getTime() + 30 * DAY).toISOString().slice(0, 10);
     const action = await lead.post(`/api/v1/capas/${capa.body.id}/actions`, {
       kind: 'corrective', title: 'Risk-based tooling inspection', description: 'Revise the tooling SOP through change control', ownerId: people.lena.id, dueDate, requiresChange: true, requiresDocumentRevision: true,
@@ -75,6 +79,7 @@ describe('the closed loop: deviation -> CAPA -> change -> document revision -> t
     const notYet = await step(lead, 'actions', action.body.id, { action: 'complete', fields: { evidence: 'SOP revised' }, signature: sign('lena', 'responsibility') });
     expect(notYet.status).toBe(422);
     expect(notYet.body.detail).toContain('change control');
+    expect((await lead.get(`/api/v1/actions/${action.body.id}`)).body.abilities.transitions[0]).toMatchObject({ action: 'complete', allowed: false, deniedBecause: expect.stringContaining('change control') });
 
     // The SOP that the change will revise, effective today, read by the trainer role.
     const sop = await docs.post('/api/v1/documents', { docType: 'sop', siteCode: 'BER', department: 'PRD', title: 'Tooling inspection', changeSummary: 'First issue' });

@@ -110,6 +110,8 @@ describe('document control', () => {
     const empty = await revisionStep(author, revisionId, { action: 'submit_for_review', signature: sign('dora', 'authorship') });
     expect(empty.status).toBe(422);
     expect(empty.body.errors.map((e: { path: string }) => e.path)).toContain('fields.reviewerIds');
+    const submitAbility = revision.body.abilities.transitions.find((t: { action: string }) => t.action === 'submit_for_review');
+    expect(submitAbility).toMatchObject({ allowed: false, deniedBecause: expect.stringContaining('reviewerIds') });
     expect((await edit(author, revisionId, { reviewerIds: [people.dora.id] })).body.errors[0].path).toBe('reviewerIds'); // the author cannot review
     expect((await edit(author, revisionId, { reviewerIds: [people.otto.id] })).status).toBe(422); // an operator may not review documents
     expect((await edit(author, revisionId, { body: 'Clear the line.', reviewerIds: [people.rex.id, people.rita.id] })).status).toBe(200);

@@ -196,3 +196,11 @@ export async function applySystemTransition(ctx: Ctx, workflow: WorkflowDefiniti
   });
   return result.record;
 }
+
+/**
+ * Adds the process's own guards (those that need other records) to the abilities: a step that
+ * would be refused with 422 is shown as not allowed, with the same reason.
+ */
+export function withGuards(transitions: TransitionAbility[], guards: Record<string, string | null | undefined>): TransitionAbility[] {
+  return transitions.map((t) => (t.allowed && guards[t.action] ? { ...t, allowed: false, deniedBecause: guards[t.action] as string } : t));
+}

@@ -9,7 +9,7 @@ import { linkRecords } from '../../kernel/links.js';
 import { isoDay, toSummary } from '../../kernel/record-queries.js';
 import { applyChange, createRecord, getRecord, lockRecord, type RecordRow } from '../../kernel/records.js';
 import { applySignature } from '../../kernel/signatures.js';
-import { applyTransition, transitionAbilities, transitionActors, type WorkflowDefinition } from '../../kernel/workflow.js';
+import { applyTransition, transitionAbilities, transitionActors, type WorkflowDefinition, withGuards } from '../../kernel/workflow.js';
 import { actionWorkflow, capaWorkflow } from './workflow.js';
 
 /** Target to complete a CAPA by default: 90 days. */
@@ -121,15 +121,8 @@ export async function transitionCapa(ctx: Ctx, id: string, input: Step): Promise
   }
   const capa = await lockRecord(ctx, id, capaWorkflow.type);
   if (!can(ctx.actor, 'capa:read', capa.site_id)) throw new DomainError('NOT_FOUND', 'No such CAPA');
-  const actions = await actionsOf(ctx.tx, id);
-  const live = actions.filter((a) => a.status !== 'cancelled');
-  if (input.action === 'approve_plan' && live.length === 0) {
-    throw new DomainError('GUARD_FAILED', 'Plan at least one corrective or preventive action before approval', [{ path: 'actions', message: 'at least one action is required' }]);
-  }
-  if (input.action === 'submit_for_effectiveness') {
-    const open = live.filter((a) => a.status !== 'done');
-    if (open.length > 0) throw new DomainError('GUARD_FAILED', `${open.length} action(s) are still open: ${open.map((a) => a.number).join(', ')}`, [{ path: 'actions', message: 'every action must be done' }]);
-  }
+  const guard = capaGuards(await actionsOf(ctx.tx, id))[input.action];
+  if (guard && capa.status === (input.action === 'approve_plan' ? 'investigation' : 'implementation')) throw new DomainError('GUARD_FAILED', guard, [{ path: 'actions', message: guard }]);
   const data: Record<string, unknown> = emptyToNull(parsed.data);
   if (parsed.data.riskSeverity !== undefined || parsed.data.riskOccurrence !== undefined) {
     data.priority = priorityOf((parsed.data.riskSeverity ?? capa.data.riskSeverity) as number | null, (parsed.data.riskOccurrence ?? capa.data.riskOccurrence) as number | null);
@@ -189,27 +182,43 @@ export async function transitionAction(ctx: Ctx, id: string, input: Step): Promi
   if (input.fields && Object.keys(input.fields).some((k) => k !== 'evidence')) throw new DomainError('VALIDATION_FAILED', 'Only evidence is recorded with this step', [{ path: 'fields', message: 'only evidence is allowed' }]);
   if (evidence !== undefined && (typeof evidence !== 'string' || evidence.length > 10000)) throw new DomainError('VALIDATION_FAILED', 'Evidence is text', [{ path: 'fields.evidence', message: 'must be text up to 10000 characters' }]);
   if (input.action === 'complete') {
-    // Linked directly, or through the change control that implements it.
-    const linked = await ctx.tx.query<{ type: string; status: string }>(
-      `WITH direct AS (
-         SELECT r.id, r.type, r.status FROM record_link l JOIN record r ON r.id = CASE WHEN l.source_id = $1 THEN l.target_id ELSE l.source_id END
-          WHERE (l.source_id = $1 OR l.target_id = $1) AND r.type IN ('change', 'document_revision'))
-       SELECT type, status FROM direct
-       UNION ALL
-       SELECT r.type, r.status FROM direct c JOIN record_link l ON c.type = 'change' AND (l.source_id = c.id OR l.target_id = c.id)
-         JOIN record r ON r.id = CASE WHEN l.source_id = c.id THEN l.target_id ELSE l.source_id END AND r.type = 'document_revision'`,
-      [id],
-    );
-    const missing: { path: string; message: string }[] = [];
-    if (action.data.requiresChange && !linked.some((r) => r.type === 'change' && r.status === 'closed')) missing.push({ path: 'links', message: 'a linked change control must be closed' });
-    if (action.data.requiresDocumentRevision && !linked.some((r) => r.type === 'document_revision' && ['effective', 'superseded'].includes(r.status))) {
-      missing.push({ path: 'links', message: 'a linked document revision must be effective' });
-    }
-    if (missing.length > 0) throw new DomainError('GUARD_FAILED', `${action.number} is not done yet: ${missing.map((m) => m.message).join('; ')}`, missing);
+    const missing = await actionBlockers(ctx.tx, action);
+    if (missing.length > 0) throw new DomainError('GUARD_FAILED', `${action.number} is not done yet: ${missing.join('; ')}`, missing.map((message) => ({ path: 'links', message })));
   }
   const { record, definition } = await applyTransition(ctx, actionWorkflow, action, { ...input, data: evidence !== undefined ? { evidence: (evidence as string).trim() || null } : undefined });
   if (definition.signature) await applySignature(ctx, record, input.signatureMeaning as SignatureMeaning, definition.action);
   return record;
+}
+
+/** What an action still waits for: a closed change control, an effective document revision (linked directly or through its change). */
+export async function actionBlockers(db: Queryable, action: RecordRow): Promise<string[]> {
+  if (!action.data.requiresChange && !action.data.requiresDocumentRevision) return [];
+  const linked = await db.query<{ type: string; status: string }>(
+    `WITH direct AS (
+       SELECT r.id, r.type, r.status FROM record_link l JOIN record r ON r.id = CASE WHEN l.source_id = $1 THEN l.target_id ELSE l.source_id END
+        WHERE (l.source_id = $1 OR l.target_id = $1) AND r.type IN ('change', 'document_revision'))
+     SELECT type, status FROM direct
+     UNION ALL
+     SELECT r.type, r.status FROM direct c JOIN record_link l ON c.type = 'change' AND (l.source_id = c.id OR l.target_id = c.id)
+       JOIN record r ON r.id = CASE WHEN l.source_id = c.id THEN l.target_id ELSE l.source_id END AND r.type = 'document_revision'`,
+    [action.id],
+  );
+  const missing: string[] = [];
+  if (action.data.requiresChange && !linked.some((r) => r.type === 'change' && r.status === 'closed')) missing.push('a linked change control must be closed');
+  if (action.data.requiresDocumentRevision && !linked.some((r) => r.type === 'document_revision' && ['effective', 'superseded'].includes(r.status))) {
+    missing.push('a linked document revision must be effective');
+  }
+  return missing;
+}
+
+/** The CAPA steps that need its actions: a plan needs one, the effectiveness check needs all done. */
+function capaGuards(actions: RecordRow[]): Record<string, string | null> {
+  const live = actions.filter((a) => a.status !== 'cancelled');
+  const open = live.filter((a) => a.status !== 'done');
+  return {
+    approve_plan: live.length === 0 ? 'Plan at least one corrective or preventive action first' : null,
+    submit_for_effectiveness: open.length > 0 ? `${open.length} action(s) are still open: ${open.map((a) => a.number).join(', ')}` : null,
+  };
 }
 
 export function presentAction(record: RecordRow, now: Date) {
@@ -232,16 +241,24 @@ async function abilitiesOf(db: Queryable, actor: Actor, record: RecordRow, workf
 export async function presentCapa(db: Queryable, actor: Actor, capa: RecordRow, now: Date) {
   const severity = capa.data.riskSeverity as number | null;
   const occurrence = capa.data.riskOccurrence as number | null;
+  const actions = await actionsOf(db, capa.id);
   const base = await abilitiesOf(db, actor, capa, capaWorkflow, canUpdateCapa(actor, capa));
+  base.transitions = withGuards(base.transitions, capaGuards(actions));
   return {
     ...toSummary(capa, capaWorkflow, now),
     data: capa.data as never,
     contentHash: capa.content_hash,
     riskScore: severity && occurrence ? severity * occurrence : null,
-    actions: (await actionsOf(db, capa.id)).map((a) => presentAction(a, now)),
+    actions: actions.map((a) => presentAction(a, now)),
     extensions: await extensionsOf(db, capa.id),
     abilities: { ...base, addAction: ['open', 'investigation', 'implementation'].includes(capa.status) && can(actor, 'capa:update', capa.site_id), requestExtension: base.update || capa.owner_id === actor.id },
   };
+}
+
+async function actionAbilities(db: Queryable, actor: Actor, action: RecordRow) {
+  const base = await abilitiesOf(db, actor, action, actionWorkflow, false);
+  const blockers = action.status === 'open' ? await actionBlockers(db, action) : [];
+  return { ...base, transitions: withGuards(base.transitions, { complete: blockers.length ? `Not done yet: ${blockers.join('; ')}` : null }) };
 }
 
 export async function presentActionDetail(db: Queryable, actor: Actor, action: RecordRow, now: Date) {
@@ -249,6 +266,6 @@ export async function presentActionDetail(db: Queryable, actor: Actor, action: R
     ...toSummary(action, actionWorkflow, now),
     data: action.data as never,
     contentHash: action.content_hash,
-    abilities: { ...(await abilitiesOf(db, actor, action, actionWorkflow, false)), requestExtension: action.status === 'open' && (action.owner_id === actor.id || can(actor, 'capa:update', action.site_id)) },
+    abilities: { ...(await actionAbilities(db, actor, action)), requestExtension: action.status === 'open' && (action.owner_id === actor.id || can(actor, 'capa:update', action.site_id)) },
   };
 }

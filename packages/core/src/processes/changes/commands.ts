@@ -8,7 +8,7 @@ import { linkRecords } from '../../kernel/links.js';
 import { isoDay, toSummary } from '../../kernel/record-queries.js';
 import { applyChange, createRecord, getRecord, lockRecord, type RecordRow } from '../../kernel/records.js';
 import { applySignature } from '../../kernel/signatures.js';
-import { applyTransition, transitionAbilities, transitionActors } from '../../kernel/workflow.js';
+import { applyTransition, transitionAbilities, transitionActors, withGuards } from '../../kernel/workflow.js';
 import { actionsOf, presentAction, type Step } from '../capa/commands.js';
 import { areaApproverRoles, changeWorkflow } from './workflow.js';
 
@@ -128,17 +128,19 @@ export async function transitionChange(ctx: Ctx, id: string, input: Step): Promi
     if (missing.length > 0) throw new DomainError('GUARD_FAILED', 'Complete the impact assessment before approval', missing);
   }
   if (input.action === 'submit_for_verification' && change.status === 'implementation') {
-    const open = (await actionsOf(ctx.tx, id)).filter((a) => a.status === 'open');
-    const revisions = (await linkedRevisions(ctx.tx, id)).filter((r) => !['effective', 'superseded'].includes(r.status));
-    const missing = [
-      ...open.map((a) => ({ path: 'actions', message: `${a.number} is open` })),
-      ...revisions.map((r) => ({ path: 'links', message: `${r.number} is not effective yet` })),
-    ];
+    const missing = await implementationGaps(ctx.tx, id);
     if (missing.length > 0) throw new DomainError('GUARD_FAILED', `Implementation is not complete: ${missing.map((m) => m.message).join('; ')}`, missing);
   }
   const { record, definition } = await applyTransition(ctx, changeWorkflow, change, { ...input, data: fields.data });
   if (definition.signature) await applySignature(ctx, record, input.signatureMeaning as SignatureMeaning, definition.action);
   return record;
+}
+
+/** What implementation still lacks: open tasks, linked revisions not yet effective. */
+async function implementationGaps(db: Queryable, changeId: string): Promise<{ path: string; message: string }[]> {
+  const open = (await actionsOf(db, changeId)).filter((a) => a.status === 'open');
+  const revisions = (await linkedRevisions(db, changeId)).filter((r) => !['effective', 'superseded'].includes(r.status));
+  return [...open.map((a) => ({ path: 'actions', message: `${a.number} is open` })), ...revisions.map((r) => ({ path: 'links', message: `${r.number} is not effective yet` }))];
 }
 
 async function approvalsOf(db: Queryable, change: RecordRow) {
@@ -177,7 +179,10 @@ export async function presentChange(db: Queryable, actor: Actor, change: RecordR
       comment: can(actor, 'record:comment', change.site_id),
       attach: open && can(actor, 'record:attach', change.site_id),
       link: can(actor, 'record:link', change.site_id),
-      transitions: transitionAbilities(changeWorkflow, change, actor, await transitionActors(db, change.id, changeWorkflow.roundStart)),
+      transitions: withGuards(transitionAbilities(changeWorkflow, change, actor, await transitionActors(db, change.id, changeWorkflow.roundStart)), {
+        submit_for_approval: change.status === 'draft' ? readyForApproval(change).map((m) => `${m.path.replace('fields.', '')}: ${m.message}`).join('; ') || null : null,
+        submit_for_verification: change.status === 'implementation' ? (await implementationGaps(db, change.id)).map((m) => m.message).join('; ') || null : null,
+      }),
       addAction: ['draft', 'in_approval', 'implementation'].includes(change.status) && can(actor, 'change:update', change.site_id),
     },
   };

@@ -245,12 +245,17 @@ export async function transitionRevision(ctx: Ctx, id: string, input: RevisionSt
 
 /** What a draft needs before review: text or an original, a change summary, named reviewers. */
 function checkReadyForReview(revision: RecordRow): void {
+  const missing = reviewGaps(revision);
+  if (missing.length > 0) throw new DomainError('GUARD_FAILED', `Complete ${missing.map((m) => m.path.replace('fields.', '')).join(', ')} before review`, missing);
+}
+
+export function reviewGaps(revision: RecordRow): { path: string; message: string }[] {
   const missing: { path: string; message: string }[] = [];
   if (!revision.data.body && !revision.data.original) missing.push({ path: 'fields.body', message: 'write the text or upload the original' });
   if (!revision.data.changeSummary) missing.push({ path: 'fields.changeSummary', message: 'is required for review' });
   if (!(revision.data.reviewerIds as string[]).length) missing.push({ path: 'fields.reviewerIds', message: 'name at least one reviewer' });
   if (revision.data.trainingMethod === 'quiz' && !revision.data.quiz) missing.push({ path: 'fields.quiz', message: 'is required when training is by quiz' });
-  if (missing.length > 0) throw new DomainError('GUARD_FAILED', `Complete ${missing.map((m) => m.path.replace('fields.', '')).join(', ')} before review`, missing);
+  return missing;
 }
 
 function checkApprovalFields(ctx: Ctx, revision: RecordRow, fields: Record<string, unknown>): void {

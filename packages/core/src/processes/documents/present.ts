@@ -8,9 +8,9 @@ import { canonicalJson } from '../../kernel/canonical.js';
 import { toSummary } from '../../kernel/record-queries.js';
 import { getRecord, type RecordRow } from '../../kernel/records.js';
 import { signaturesOf } from '../../kernel/signatures.js';
-import { transitionAbilities, transitionActors } from '../../kernel/workflow.js';
+import { transitionAbilities, transitionActors, withGuards } from '../../kernel/workflow.js';
 import { trainingCounts } from '../training/assign.js';
-import { canEditRevision, emptyDistribution, gateOf, revisionsOf, reviewersOf } from './commands.js';
+import { canEditRevision, emptyDistribution, gateOf, reviewGaps, revisionsOf, reviewersOf } from './commands.js';
 import { documentType } from './types.js';
 import { documentWorkflow, revisionWorkflow, seesAllVersions } from './workflow.js';
 
@@ -104,7 +104,9 @@ export async function presentRevision(services: Pick<Services, 'key'>, db: Query
       comment: can(actor, 'record:comment', revision.site_id),
       attach: open && can(actor, 'record:attach', revision.site_id),
       link: can(actor, 'record:link', revision.site_id),
-      transitions: transitionAbilities(revisionWorkflow, revision, actor, await transitionActors(db, revision.id, revisionWorkflow.roundStart)),
+      transitions: withGuards(transitionAbilities(revisionWorkflow, revision, actor, await transitionActors(db, revision.id, revisionWorkflow.roundStart)), {
+        submit_for_review: revision.status === 'draft' ? reviewGaps(revision).map((m) => `${m.path.replace('fields.', '')}: ${m.message}`).join('; ') || null : null,
+      }),
       uploadOriginal: canEditRevision(actor, revision),
       viewTraining: can(actor, 'training:read'),
       deliverTraining: ['approved', 'effective'].includes(revision.status) && can(actor, 'training:deliver', revision.site_id),

@@ -4,7 +4,7 @@ import { DomainError } from '../../../errors.js';
 import { lockRecord, type RecordRow } from '../../../kernel/records.js';
 import { applySignature } from '../../../kernel/signatures.js';
 import { applyTransition } from '../../../kernel/workflow.js';
-import { canRead } from '../policy.js';
+import { canRead, hasLinkedCapa } from '../policy.js';
 import { deviationWorkflow } from '../workflow.js';
 import { emptyToNull } from './update-deviation.js';
 
@@ -32,13 +32,8 @@ export async function transitionDeviation(ctx: Ctx, id: string, input: Deviation
   if (input.action === 'qa_approve' && merged.capaDecision === 'not_required' && !merged.capaDecisionJustification) {
     throw new DomainError('GUARD_FAILED', 'Justify why no CAPA is needed', [{ path: 'fields.capaDecisionJustification', message: 'is required when no CAPA is needed' }]);
   }
-  if (input.action === 'close' && record.data.capaDecision === 'required') {
-    const [capa] = await ctx.tx.query(
-      `SELECT 1 FROM record_link l JOIN record c ON c.id = CASE WHEN l.source_id = $1 THEN l.target_id ELSE l.source_id END
-        WHERE (l.source_id = $1 OR l.target_id = $1) AND c.type = 'capa' AND c.status <> 'cancelled' LIMIT 1`,
-      [id],
-    );
-    if (!capa) throw new DomainError('GUARD_FAILED', 'QA decided a CAPA is required: open it from this deviation before closing', [{ path: 'capa', message: 'a linked CAPA is required' }]);
+  if (input.action === 'close' && record.status === 'approved' && record.data.capaDecision === 'required' && !(await hasLinkedCapa(ctx.tx, id))) {
+    throw new DomainError('GUARD_FAILED', 'QA decided a CAPA is required: open it from this deviation before closing', [{ path: 'capa', message: 'a linked CAPA is required' }]);
   }
   const { record: moved, definition } = await applyTransition(ctx, deviationWorkflow, record, {
     action: input.action,
