@@ -12,8 +12,10 @@ function walk(node, depth, lines, seqScans, sizes) {
   const relation = node['Relation Name'] ? ` on ${node['Relation Name']}` : '';
   const index = node['Index Name'] ? ` using ${node['Index Name']}` : '';
   const extra = [node['Sort Method'] ? `sort: ${node['Sort Method']}` : null, node['Rows Removed by Filter'] ? `removed by filter ${node['Rows Removed by Filter']}` : null].filter(Boolean);
+  // Rows and time are per loop, as PostgreSQL reports them: rows=R×L is R rows in each of L loops.
+  const loops = node['Actual Loops'];
   lines.push(
-    `${'  '.repeat(depth)}${node['Node Type']}${node['Join Type'] && node['Node Type'] !== 'Hash' ? ` (${node['Join Type']})` : ''}${relation}${index}  rows=${node['Actual Rows']}×${node['Actual Loops']}  ${node['Actual Total Time']?.toFixed(1)} ms${extra.length ? `  (${extra.join(', ')})` : ''}`,
+    `${'  '.repeat(depth)}${node['Node Type']}${node['Join Type'] && node['Node Type'] !== 'Hash' ? ` (${node['Join Type']})` : ''}${relation}${index}  rows=${node['Actual Rows']}×${loops}  ${node['Actual Total Time']?.toFixed(loops > 1 ? 3 : 1)} ms${loops > 1 ? ' per loop' : ''}${extra.length ? `  (${extra.join(', ')})` : ''}`,
   );
   if (node['Node Type'] === 'Seq Scan' && (sizes.get(node['Relation Name']) ?? 0) >= largeRows) {
     seqScans.push(`${node['Relation Name']} (${sizes.get(node['Relation Name']).toLocaleString('en')} rows, scanned ${node['Actual Loops']}×)`);

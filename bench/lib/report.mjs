@@ -87,7 +87,8 @@ export function sectionBody({ meta, counts, generationSeconds, consistency, rows
     '### Query plans',
     '',
     'The statements the server sent for each request, recorded in the server process and re-run with the same parameters under',
-    'EXPLAIN (ANALYZE, BUFFERS) (second run shown); statements of the request under 1 ms are only counted.',
+    'EXPLAIN (ANALYZE, BUFFERS) (second run shown); statements of the request under 1 ms are only counted. In the trees, rows=R×L',
+    'means R rows in each of L loops, and a time "per loop" is the average of one loop.',
     '',
     planSection(plans),
   ].join('\n');

@@ -526,6 +526,12 @@ describe('training that follows every revision', () => {
     const rest = await approver.get(`/api/v1/training/matrix?department=PRD&limit=2&cursor=${page.body.nextCursor}`);
     const everyone = [...page.body.people, ...rest.body.people].map((p: { fullName: string }) => p.fullName);
     expect(everyone).toEqual(['Mia Manager', 'Nina Newhire', 'Olga Operator', 'Otto Operator'].filter((n) => n !== 'Mia Manager'));
+    for (const status of ['current', 'due', 'overdue', 'missing', 'failed']) {
+      const filtered = await approver.get(`/api/v1/training/matrix?department=PRD&status=${status}`);
+      expect(filtered.status, status).toBe(200);
+    }
+    const due = await approver.get(`/api/v1/training/matrix?department=PRD&status=due&documentId=${doc.documentId}`);
+    expect(due.body.people.map((p: { fullName: string }) => p.fullName)).toContain('Nina Newhire');
     const summary = await approver.get('/api/v1/training/matrix/summary?department=PRD');
     expect(summary.body.people).toBe(3);
     const csv = await approver.get('/api/v1/training/matrix.csv?department=PRD');

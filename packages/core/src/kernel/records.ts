@@ -48,7 +48,8 @@ export async function getRecord(db: Queryable, id: string, type?: string): Promi
 
 /** Reads a record and locks its row for the rest of the transaction. */
 export async function lockRecord(ctx: Ctx, id: string, type: string): Promise<RecordRow> {
-  const locked = await ctx.tx.query('SELECT id FROM record WHERE id = $1 AND type = $2 FOR UPDATE', [id, type]);
+  // NO KEY UPDATE: rows that merely reference the record (links, signatures, notifications) need not wait.
+  const locked = await ctx.tx.query('SELECT id FROM record WHERE id = $1 AND type = $2 FOR NO KEY UPDATE', [id, type]);
   if (locked.length === 0) throw notFound(type);
   return (await getRecord(ctx.tx, id)) as RecordRow;
 }

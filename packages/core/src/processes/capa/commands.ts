@@ -217,7 +217,7 @@ function capaGuards(actions: RecordRow[]): Record<string, string | null> {
   const open = live.filter((a) => a.status !== 'done');
   return {
     approve_plan: live.length === 0 ? 'Plan at least one corrective or preventive action first' : null,
-    submit_for_effectiveness: open.length > 0 ? `${open.length} action(s) are still open: ${open.map((a) => a.number).join(', ')}` : null,
+    submit_for_effectiveness: open.length > 0 ? `${open.length} ${open.length === 1 ? 'action is' : 'actions are'} still open: ${open.map((a) => a.number).join(', ')}` : null,
   };
 }
 

@@ -79,7 +79,7 @@ export async function trainingTarget(db: Queryable, documentId: string): Promise
  */
 export async function syncAssignments(ctx: Ctx, documentId: string, reason: 'revision' | 'new_requirement', dueAt?: Date): Promise<{ assigned: number; superseded: number }> {
   // One writer per document at a time: concurrent approvals, distributions and profile changes queue here.
-  await ctx.tx.query('SELECT id FROM record WHERE id = $1 FOR UPDATE', [documentId]);
+  await ctx.tx.query('SELECT id FROM record WHERE id = $1 FOR NO KEY UPDATE', [documentId]);
   const target = await trainingTarget(ctx.tx, documentId);
   const actorId = ctx.actor.id;
   const superseded = await ctx.tx.query<{ id: string }>(
@@ -130,7 +130,7 @@ export async function trainingCounts(db: Queryable, documentId: string, revision
             count(*) FILTER (WHERE a.status = 'open')::int AS open,
             count(*) FILTER (WHERE a.status = 'open' AND a.due_at < $3)::int AS overdue
        FROM training_need n
-       LEFT JOIN training_assignment a ON a.user_id = n.user_id AND a.document_id = n.document_id AND a.revision_id = $2 AND a.status IN ('open', 'completed', 'failed')
+       LEFT JOIN training_assignment a ON a.user_id = n.user_id AND a.revision_id = $2 AND a.status IN ('open', 'completed', 'failed')
       WHERE n.document_id = $1`,
     [documentId, revisionId, now],
   );
