@@ -113,9 +113,13 @@ export async function loadDemo(services: Services, password: string): Promise<vo
   });
 }
 
-/** A CAPA from the pressure-alarm deviation, with actions (one done, one overdue), and a change control in approval. */
-async function loadClosedLoop(at: Services, as: (username: string) => Promise<Authenticated>, password: string, setNow: (t: number) => void): Promise<void> {
-  let t = Date.now() - 12 * 86400_000;
+/**
+ * The demo's way of acting: a clock that starts `daysAgo` and moves forward by `tick(hours)`, and
+ * `act(username, fn)` that signs the person in (re-authenticating when they sign) and runs fn in a
+ * transaction as them at that moment.
+ */
+function demoActors(at: Services, as: (username: string) => Promise<Authenticated>, password: string, setNow: (t: number) => void, daysAgo: number) {
+  let t = Date.now() - daysAgo * 86400_000;
   const tick = (hours: number) => {
     t += hours * 3600_000;
     setNow(t);
@@ -127,7 +131,13 @@ async function loadClosedLoop(at: Services, as: (username: string) => Promise<Au
     return withTransaction(at, auth.actor, { authMethod: 'cli' }, fn);
   };
   const version = async (id: string) => (await at.db.query<{ version: number }>('SELECT version FROM record WHERE id = $1', [id]))[0].version;
-  const day = (offset: number) => new Date(t + offset * 86400_000).toISOString().slice(0, 10);
+  return { tick, act, version, clock: () => t };
+}
+
+/** A CAPA from the pressure-alarm deviation, with actions (one done, one overdue), and a change control in approval. */
+async function loadClosedLoop(at: Services, as: (username: string) => Promise<Authenticated>, password: string, setNow: (t: number) => void): Promise<void> {
+  const { tick, act, version, clock } = demoActors(at, as, password, setNow, 12);
+  const day = (offset: number) => new Date(clock() + offset * 86400_000).toISOString().slice(0, 10);
   const [deviation] = await at.db.query<{ id: string }>("SELECT id FROM record WHERE type = 'deviation' AND title LIKE 'Cleanroom grade B%'");
   const ivy = await idOf(at, 'ivy.investigator');
   const quinn = await idOf(at, 'quinn.qa');
@@ -202,18 +212,7 @@ Batch record section 6; fill-weight log.`;
 
 /** Controlled documents with revisions in every state, and training that followed them. */
 async function loadDocuments(at: Services, as: (username: string) => Promise<Authenticated>, password: string, setNow: (t: number) => void): Promise<void> {
-  let t = Date.now() - 40 * 86400_000;
-  const tick = (hours: number) => {
-    t += hours * 3600_000;
-    setNow(t);
-  };
-  tick(0);
-  const act = async <T>(username: string, fn: (ctx: Parameters<Parameters<typeof withTransaction>[3]>[0]) => Promise<T>, signs = false) => {
-    const auth = await as(username);
-    if (signs) await authenticateSigner(at, { authMethod: 'cli' }, auth, { username, password, acceptStatement: true });
-    return withTransaction(at, auth.actor, { authMethod: 'cli' }, fn);
-  };
-  const version = async (id: string) => (await at.db.query<{ version: number }>('SELECT version FROM record WHERE id = $1', [id]))[0].version;
+  const { tick, act, version, clock } = demoActors(at, as, password, setNow, 40);
   const step = async (username: string, id: string, action: string, meaning?: string, fields?: Record<string, unknown>) => {
     tick(20);
     const current = await version(id);
@@ -231,7 +230,7 @@ async function loadDocuments(at: Services, as: (username: string) => Promise<Aut
     await step('dora.doccontrol', id, 'submit_for_review', 'authorship');
     await step('quinn.qa', id, 'review', 'review');
     await step('ivy.investigator', id, 'review', 'review');
-    await step('qa.lead', id, 'approve', 'approval', { effectiveAt: new Date(t + effectiveInHours * 3600_000).toISOString(), ...impact });
+    await step('qa.lead', id, 'approve', 'approval', { effectiveAt: new Date(clock() + effectiveInHours * 3600_000).toISOString(), ...impact });
   };
   const document = async (input: { docType: 'sop' | 'policy' | 'form'; siteCode: string; department: string; title: string }) =>
     act('dora.doccontrol', (ctx) => createDocument(ctx, { ...input, confidentiality: 'internal', changeSummary: 'First issue' }));
