@@ -1,8 +1,6 @@
-import { Anchor, Badge, Box, Group, Paper, Stack, Stepper, Text, Title, Tooltip } from '@mantine/core';
-import { DateTime, StatusBadge } from '../components/common';
-import { DueDate } from '../components/RecordTable';
+import { Anchor, Stepper, Text } from '@mantine/core';
 import { recordHref } from '../endpoints';
-import { Meta } from '../record/RecordPage';
+import { Meta, RecordCopies, RecordDates, RecordHeader } from '../record/RecordPage';
 import { linkProps } from '../router';
 import type { CapaDetail } from './endpoints';
 import { capaSourceLabels, type Priority, priorityOf } from './labels';
@@ -43,64 +41,30 @@ export function CapaHeader({ capa }: { capa: CapaDetail }) {
   // Read from the scores by the server's rule: the stored priority is not refreshed when the scores come with a workflow step.
   const priority = priorityOf(data.riskSeverity, data.riskOccurrence) ?? (data.priority as Priority | null);
   return (
-    <Paper withBorder p="md" radius="md">
-      <Anchor size="xs" {...linkProps('/capas')} c="dimmed">
-        ← CAPA
-      </Anchor>
-      <Group justify="space-between" align="flex-start" mt={4} wrap="nowrap">
-        <Box style={{ minWidth: 0 }}>
-          <Group gap="sm" align="center">
-            <Text fw={700} c="teal.8" ff="monospace" data-testid="record-number">
-              {capa.number}
-            </Text>
-            <span data-testid="record-status">
-              <StatusBadge status={capa.status} label={capa.statusLabel} />
-            </span>
-            <PriorityBadge priority={priority} score={capa.riskScore} size="sm" />
-          </Group>
-          <Title order={2} mt={2} style={{ overflowWrap: 'anywhere' }} data-testid="record-title">
-            {capa.title}
-          </Title>
-        </Box>
-        <Stack gap={6} align="flex-end" style={{ flexShrink: 0 }}>
-          <Badge variant="outline" color="gray" size="lg" tt="none" title="Every change creates a new version">
-            Version {capa.version}
-          </Badge>
-          <Tooltip label="A signed copy of this CAPA with every version, signature and audit entry (JSON), for inspection or archive" multiline w={260}>
-            <Anchor href={`/api/v1/records/${encodeURIComponent(capa.id)}/export`} download size="xs">
-              Export signed copy
-            </Anchor>
-          </Tooltip>
-          <Tooltip label="A printable copy with every field, the signature manifestations and the audit trail, marked uncontrolled when printed" multiline w={260}>
-            <Anchor href={`/api/v1/records/${encodeURIComponent(capa.id)}/export.pdf`} download size="xs">
-              Print copy (PDF)
-            </Anchor>
-          </Tooltip>
-        </Stack>
-      </Group>
-      <Group gap="xl" mt="sm" wrap="wrap">
-        <Meta label="Source">
-          {data.sourceRecordId && data.sourceNumber ? (
-            <Anchor size="sm" {...linkProps(recordHref(data.sourceType, data.sourceRecordId))} data-testid="capa-source">
-              {source} {data.sourceNumber}
-            </Anchor>
-          ) : (
-            source
-          )}
-        </Meta>
-        <Meta label="Site">{capa.siteCode}</Meta>
-        <Meta label="Owner">{capa.ownerName}</Meta>
-        <Meta label="Due">
-          <DueDate dueDate={capa.dueDate} overdue={capa.overdue} />
-        </Meta>
-        <Meta label="Created">
-          <DateTime iso={capa.createdAt} />
-        </Meta>
-        <Meta label="Last change">
-          <DateTime iso={capa.updatedAt} />
-        </Meta>
-      </Group>
+    <RecordHeader
+      record={capa}
+      backHref="/capas"
+      back="CAPA"
+      badges={<PriorityBadge priority={priority} score={capa.riskScore} size="sm" />}
+      side={<RecordCopies record={capa} noun="CAPA" />}
+      meta={
+        <>
+          <Meta label="Source">
+            {data.sourceRecordId && data.sourceNumber ? (
+              <Anchor size="sm" {...linkProps(recordHref(data.sourceType, data.sourceRecordId))} data-testid="capa-source">
+                {source} {data.sourceNumber}
+              </Anchor>
+            ) : (
+              source
+            )}
+          </Meta>
+          <Meta label="Site">{capa.siteCode}</Meta>
+          <Meta label="Owner">{capa.ownerName}</Meta>
+          <RecordDates record={capa} />
+        </>
+      }
+    >
       <Progress capa={capa} />
-    </Paper>
+    </RecordHeader>
   );
 }

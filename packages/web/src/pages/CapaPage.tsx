@@ -1,4 +1,4 @@
-import { Badge, Box, Grid, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Badge, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ActionPlanSection } from '../capa/ActionPlan';
@@ -12,16 +12,11 @@ import { FieldsSection } from '../capa/Section';
 import { StartInvestigationStep } from '../capa/Steps';
 import { Loading, QueryError } from '../components/common';
 import type { Me, TransitionAbility } from '../endpoints';
-import { AttachmentsTab } from '../record/AttachmentsTab';
-import { AuditTrailTab } from '../record/AuditTrailTab';
-import { CommentsTab } from '../record/CommentsTab';
 import { fieldDef } from '../record/fields';
-import { LinksTab } from '../record/LinksTab';
-import { ActionsPanel } from '../record/RecordPage';
+import { Panel, RecordGrid, RecordTabs, WorkflowPanel } from '../record/RecordPage';
 import { SignaturesPanel } from '../record/SignaturesPanel';
 import { TransitionDialog } from '../record/TransitionDialog';
 import type { RecordTypeConfig } from '../record/types';
-import { VersionsTab } from '../record/VersionsTab';
 
 const capaConfig: RecordTypeConfig<CapaDetail> = {
   listKey: 'capas',
@@ -88,17 +83,13 @@ function CapaView({ capa, me, onReload }: { capa: CapaDetail; me: Me; onReload: 
       </Text>
     ) : null;
   const workflow = (props: { hiddenFrom?: string; visibleFrom?: string }) => (
-    <Paper component="section" withBorder p="md" radius="md" aria-label="Workflow actions" {...props}>
-      <Title order={4} mb="xs">
-        Workflow
-      </Title>
+    <WorkflowPanel title="Workflow" titleGap="xs" transitions={withPlanGuards(capa)} onStart={setStep} {...props}>
       {nextStep[capa.status] && (
         <Text size="sm" c="dimmed" mb="sm">
           {nextStep[capa.status]}
         </Text>
       )}
-      <ActionsPanel transitions={withPlanGuards(capa)} onStart={setStep} />
-    </Paper>
+    </WorkflowPanel>
   );
 
   return (
@@ -106,8 +97,8 @@ function CapaView({ capa, me, onReload }: { capa: CapaDetail; me: Me; onReload: 
       <CapaHeader capa={capa} />
       {/* On narrower screens the workflow buttons come first, not under every section. */}
       {workflow({ hiddenFrom: 'lg' })}
-      <Grid gap="md">
-        <Grid.Col span={{ base: 12, lg: 8 }}>
+      <RecordGrid
+        main={
           <Stack gap="md">
             <ProblemSection capa={capa} onReload={onReload} />
             <InvestigationSection capa={capa} onReload={onReload} />
@@ -127,54 +118,21 @@ function CapaView({ capa, me, onReload }: { capa: CapaDetail; me: Me; onReload: 
               <FieldsSection title="Closure" record={capa} fields={closureFields} canEdit={false} update={capaEndpoints.updateCapa} listKey="capas" onReload={onReload} />
             )}
           </Stack>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 4 }}>
-          <Stack gap="md">
+        }
+        aside={
+          <>
             {workflow({ visibleFrom: 'lg' })}
-            <Paper component="section" withBorder p="md" radius="md" aria-label="Due date">
-              <Title order={4} mb="sm">
-                Due-date extensions
-              </Title>
+            <Panel title="Due-date extensions" label="Due date">
               <ExtensionsPanel record={capa} canRequest={capa.abilities.requestExtension} me={me} closed={final} />
-            </Paper>
-            <Paper withBorder p="md" radius="md">
-              <Title order={4} mb="sm">
-                Signatures
-              </Title>
+            </Panel>
+            <Panel title="Signatures">
               <SignaturesPanel recordId={capa.id} />
-            </Paper>
-          </Stack>
-        </Grid.Col>
-      </Grid>
+            </Panel>
+          </>
+        }
+      />
 
-      <Paper withBorder radius="md">
-        <Tabs defaultValue="audit" keepMounted={false}>
-          <Tabs.List px="sm" pt={4}>
-            <Tabs.Tab value="audit">Audit trail</Tabs.Tab>
-            <Tabs.Tab value="versions">Versions</Tabs.Tab>
-            <Tabs.Tab value="links">Links &amp; trace</Tabs.Tab>
-            <Tabs.Tab value="comments">Comments</Tabs.Tab>
-            <Tabs.Tab value="attachments">Attachments</Tabs.Tab>
-          </Tabs.List>
-          <Box p="md">
-            <Tabs.Panel value="audit">
-              <AuditTrailTab recordId={capa.id} fields={capaFields} />
-            </Tabs.Panel>
-            <Tabs.Panel value="versions">
-              <VersionsTab recordId={capa.id} fields={capaFields} />
-            </Tabs.Panel>
-            <Tabs.Panel value="links">
-              <LinksTab recordId={capa.id} canLink={capa.abilities.link} />
-            </Tabs.Panel>
-            <Tabs.Panel value="comments">
-              <CommentsTab recordId={capa.id} canComment={capa.abilities.comment} />
-            </Tabs.Panel>
-            <Tabs.Panel value="attachments">
-              <AttachmentsTab recordId={capa.id} canAttach={capa.abilities.attach} />
-            </Tabs.Panel>
-          </Box>
-        </Tabs>
-      </Paper>
+      <RecordTabs record={capa} fields={capaFields} />
 
       {stepProps && (stepProps.transition.action === 'start_investigation' ? <StartInvestigationStep {...stepProps} /> : <TransitionDialog {...stepProps} />)}
     </Stack>

@@ -1,4 +1,4 @@
-import { Alert, Box, Grid, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Box, Stack, Text } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { ApprovalsPanel } from '../changes/ApprovalsPanel';
@@ -12,14 +12,9 @@ import { RequestSection } from '../changes/RequestSection';
 import { TasksPanel } from '../changes/TasksPanel';
 import { Loading, QueryError } from '../components/common';
 import type { Me, TransitionAbility } from '../endpoints';
-import { AttachmentsTab } from '../record/AttachmentsTab';
-import { AuditTrailTab } from '../record/AuditTrailTab';
-import { CommentsTab } from '../record/CommentsTab';
-import { LinksTab } from '../record/LinksTab';
-import { ActionsPanel } from '../record/RecordPage';
+import { Panel, RecordGrid, RecordTabs, WorkflowPanel } from '../record/RecordPage';
 import { SignaturesPanel } from '../record/SignaturesPanel';
 import type { RecordTypeConfig } from '../record/types';
-import { VersionsTab } from '../record/VersionsTab';
 
 export function ChangePage({ id, me }: { id: string; me: Me }) {
   const change = useQuery({ queryKey: ['record', id], queryFn: () => changeEndpoints.get(id) });
@@ -75,68 +70,31 @@ function ChangeView({ change, me, onReload }: { change: ChangeDetail; me: Me; on
   return (
     <Stack gap="md">
       <ChangeHeader change={change} />
-      <Grid gap="md">
-        <Grid.Col span={{ base: 12, lg: 8 }}>
+      <RecordGrid
+        main={
           <Stack gap="md">
             <RequestSection change={change} onReload={onReload} />
             <ImpactAssessment change={change} onReload={onReload} />
             <ImpactView change={change} />
             {(implementing || change.abilities.addAction) && <TasksPanel change={change} />}
           </Stack>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 4 }}>
-          <Stack gap="md">
-            <Paper component="section" withBorder p="md" radius="md" aria-label="Workflow actions">
-              <Title order={4} mb="sm">
-                Actions
-              </Title>
+        }
+        aside={
+          <>
+            <WorkflowPanel transitions={change.abilities.transitions} onStart={setStep}>
               <NextStep change={change} />
-              <ActionsPanel transitions={change.abilities.transitions} onStart={setStep} />
-            </Paper>
-            <Paper component="section" withBorder p="md" radius="md" aria-label="Approvals">
-              <Title order={4} mb="sm">
-                Approvals
-              </Title>
+            </WorkflowPanel>
+            <Panel title="Approvals" label="Approvals">
               <ApprovalsPanel change={change} meId={me.id} />
-            </Paper>
-            <Paper component="section" withBorder p="md" radius="md" aria-label="Signatures">
-              <Title order={4} mb="sm">
-                Signatures
-              </Title>
+            </Panel>
+            <Panel title="Signatures" label="Signatures">
               <SignaturesPanel recordId={change.id} />
-            </Paper>
-          </Stack>
-        </Grid.Col>
-      </Grid>
+            </Panel>
+          </>
+        }
+      />
 
-      <Paper withBorder radius="md">
-        <Tabs defaultValue="audit" keepMounted={false}>
-          <Tabs.List px="sm" pt={4}>
-            <Tabs.Tab value="audit">Audit trail</Tabs.Tab>
-            <Tabs.Tab value="versions">Versions</Tabs.Tab>
-            <Tabs.Tab value="links">Links &amp; trace</Tabs.Tab>
-            <Tabs.Tab value="comments">Comments</Tabs.Tab>
-            <Tabs.Tab value="attachments">Attachments</Tabs.Tab>
-          </Tabs.List>
-          <Box p="md">
-            <Tabs.Panel value="audit">
-              <AuditTrailTab recordId={change.id} fields={changeFields} />
-            </Tabs.Panel>
-            <Tabs.Panel value="versions">
-              <VersionsTab recordId={change.id} fields={changeFields} />
-            </Tabs.Panel>
-            <Tabs.Panel value="links">
-              <LinksTab recordId={change.id} canLink={change.abilities.link} />
-            </Tabs.Panel>
-            <Tabs.Panel value="comments">
-              <CommentsTab recordId={change.id} canComment={change.abilities.comment} />
-            </Tabs.Panel>
-            <Tabs.Panel value="attachments">
-              <AttachmentsTab recordId={change.id} canAttach={change.abilities.attach} />
-            </Tabs.Panel>
-          </Box>
-        </Tabs>
-      </Paper>
+      <RecordTabs record={change} fields={changeFields} />
 
       {step && <ChangeStep record={change} transition={step} config={config} me={me} onClose={() => setStep(null)} onReload={onReload} />}
     </Stack>

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Box, Button, Grid, Group, Modal, Paper, SegmentedControl, Stack, Table, Tabs, Text, Textarea, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Modal, Paper, SegmentedControl, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
 import { DateTime, Empty, fieldError, FormActions, FormProblem, Loading, QueryError, StatusBadge } from '../components/common';
@@ -11,10 +11,7 @@ import { TrainingCounts } from '../documents/RevisionPanels';
 import { PeriodicReviewStep } from '../documents/Steps';
 import type { Me, TransitionAbility } from '../endpoints';
 import { notifySuccess } from '../notify';
-import { AuditTrailTab } from '../record/AuditTrailTab';
-import { CommentsTab } from '../record/CommentsTab';
-import { LinksTab } from '../record/LinksTab';
-import { ActionsPanel, Meta } from '../record/RecordPage';
+import { EvidenceTabs, evidenceTabs, Meta, Panel, RecordGrid, RecordHeader, WorkflowPanel } from '../record/RecordPage';
 import { TransitionDialog } from '../record/TransitionDialog';
 import type { RecordTypeConfig } from '../record/types';
 import { linkProps, navigate } from '../router';
@@ -49,29 +46,17 @@ function DocumentView({ document, me, onReload }: { document: DocumentDetail; me
   const { data } = document;
   const current = document.revisions.find((r) => r.id === data.currentRevisionId) ?? null;
   const open = document.revisions.find((r) => ['draft', 'in_review', 'approved'].includes(r.status)) ?? null;
+  const tabs = evidenceTabs(document, documentFields);
   const stepProps = step ? { record: document, transition: step, config, me, onClose: () => setStep(null), onReload } : null;
 
   return (
     <Stack gap="md">
-      <Paper withBorder p="md" radius="md">
-        <Anchor size="xs" {...linkProps('/documents')} c="dimmed">
-          ← Documents
-        </Anchor>
-        <Group justify="space-between" align="flex-start" mt={4} wrap="nowrap">
-          <Box style={{ minWidth: 0 }}>
-            <Group gap="sm" align="center">
-              <Text fw={700} c="teal.8" ff="monospace" data-testid="record-number">
-                {document.number}
-              </Text>
-              <span data-testid="record-status">
-                <StatusBadge status={document.status} label={document.statusLabel} />
-              </span>
-            </Group>
-            <Title order={2} mt={2} style={{ overflowWrap: 'anywhere' }} data-testid="record-title">
-              {document.title}
-            </Title>
-          </Box>
-          <Stack gap={6} align="flex-end" style={{ flexShrink: 0 }}>
+      <RecordHeader
+        record={document}
+        backHref="/documents"
+        back="Documents"
+        side={
+          <>
             <Badge variant="outline" color={current ? 'green' : 'gray'} size="lg" tt="none" data-testid="current-version">
               {current ? `Version ${current.versionLabel} effective` : 'No effective version'}
             </Badge>
@@ -80,28 +65,30 @@ function DocumentView({ document, me, onReload }: { document: DocumentDetail; me
                 Read the current revision
               </Anchor>
             )}
-          </Stack>
-        </Group>
-        <Group gap="xl" mt="sm" wrap="wrap">
-          <Meta label="Type">{document.typeLabel}</Meta>
-          <Meta label="Department">{data.department}</Meta>
-          <Meta label="Site">{document.siteCode}</Meta>
-          <Meta label="Owner">{document.ownerName}</Meta>
-          <Meta label="Confidentiality">{confidentialityLabels[data.confidentiality] ?? data.confidentiality}</Meta>
-          <Meta label="Effective since">{data.effectiveFrom ? <DateTime iso={data.effectiveFrom} /> : '—'}</Meta>
-          <Meta label="Next periodic review">
-            <DueDate dueDate={document.dueDate} overdue={document.overdue} />
-          </Meta>
-          {data.lastReviewedAt && (
-            <Meta label="Last periodic review">
-              <DateTime iso={data.lastReviewedAt} /> · {reviewOutcomeLabels[data.lastReviewOutcome ?? ''] ?? data.lastReviewOutcome}
+          </>
+        }
+        meta={
+          <>
+            <Meta label="Type">{document.typeLabel}</Meta>
+            <Meta label="Department">{data.department}</Meta>
+            <Meta label="Site">{document.siteCode}</Meta>
+            <Meta label="Owner">{document.ownerName}</Meta>
+            <Meta label="Confidentiality">{confidentialityLabels[data.confidentiality] ?? data.confidentiality}</Meta>
+            <Meta label="Effective since">{data.effectiveFrom ? <DateTime iso={data.effectiveFrom} /> : '—'}</Meta>
+            <Meta label="Next periodic review">
+              <DueDate dueDate={document.dueDate} overdue={document.overdue} />
             </Meta>
-          )}
-        </Group>
-      </Paper>
+            {data.lastReviewedAt && (
+              <Meta label="Last periodic review">
+                <DateTime iso={data.lastReviewedAt} /> · {reviewOutcomeLabels[data.lastReviewOutcome ?? ''] ?? data.lastReviewOutcome}
+              </Meta>
+            )}
+          </>
+        }
+      />
 
-      <Grid gap="md">
-        <Grid.Col span={{ base: 12, lg: 8 }}>
+      <RecordGrid
+        main={
           <Stack gap="md">
             <Paper component="section" withBorder p="md" radius="md" aria-label="Revisions">
               <Group justify="space-between" mb="sm">
@@ -120,62 +107,25 @@ function DocumentView({ document, me, onReload }: { document: DocumentDetail; me
               )}
             </Paper>
           </Stack>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 4 }}>
-          <Stack gap="md">
-            <Paper component="section" withBorder p="md" radius="md" aria-label="Workflow actions">
-              <Title order={4} mb="sm">
-                Actions
-              </Title>
-              <ActionsPanel transitions={document.abilities.transitions} onStart={setStep} />
-            </Paper>
-            <Paper component="section" withBorder p="md" radius="md" aria-label="Training">
-              <Title order={4} mb="sm">
-                Training{current ? ` on version ${current.versionLabel}` : ''}
-              </Title>
-              {document.training ? (
-                <TrainingCounts counts={document.training} />
-              ) : (
-                <Empty>Training starts when a revision becomes effective.</Empty>
-              )}
-            </Paper>
-            <Paper component="section" withBorder p="md" radius="md" aria-label="Distribution">
-              <Title order={4} mb="sm">
-                Who must read it
-              </Title>
+        }
+        aside={
+          <>
+            <WorkflowPanel transitions={document.abilities.transitions} onStart={setStep} />
+            <Panel title={`Training${current ? ` on version ${current.versionLabel}` : ''}`} label="Training">
+              {document.training ? <TrainingCounts counts={document.training} /> : <Empty>Training starts when a revision becomes effective.</Empty>}
+            </Panel>
+            <Panel title="Who must read it" label="Distribution">
               <DistributionPanel document={document} />
-            </Paper>
-          </Stack>
-        </Grid.Col>
-      </Grid>
+            </Panel>
+          </>
+        }
+      />
 
-      <Paper component="section" withBorder p="md" radius="md" aria-label="Compare revisions">
-        <Title order={4} mb="sm">
-          Compare revisions
-        </Title>
+      <Panel title="Compare revisions" label="Compare revisions">
         <RevisionDiffPanel document={document} />
-      </Paper>
+      </Panel>
 
-      <Paper withBorder radius="md">
-        <Tabs defaultValue="audit" keepMounted={false}>
-          <Tabs.List px="sm" pt={4}>
-            <Tabs.Tab value="audit">Audit trail</Tabs.Tab>
-            <Tabs.Tab value="comments">Comments</Tabs.Tab>
-            <Tabs.Tab value="links">Links &amp; trace</Tabs.Tab>
-          </Tabs.List>
-          <Box p="md">
-            <Tabs.Panel value="audit">
-              <AuditTrailTab recordId={document.id} fields={documentFields} />
-            </Tabs.Panel>
-            <Tabs.Panel value="comments">
-              <CommentsTab recordId={document.id} canComment={document.abilities.comment} />
-            </Tabs.Panel>
-            <Tabs.Panel value="links">
-              <LinksTab recordId={document.id} canLink={document.abilities.link} />
-            </Tabs.Panel>
-          </Box>
-        </Tabs>
-      </Paper>
+      <EvidenceTabs tabs={[tabs.audit, tabs.comments, tabs.links]} />
 
       {stepProps && (stepProps.transition.action === 'periodic_review' ? <PeriodicReviewStep {...stepProps} /> : <TransitionDialog {...stepProps} />)}
       {newRevision && <NewRevisionModal document={document} onClose={() => setNewRevision(false)} />}

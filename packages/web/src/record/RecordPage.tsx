@@ -8,6 +8,7 @@ import { AttachmentsTab } from './AttachmentsTab';
 import { AuditTrailTab } from './AuditTrailTab';
 import { CommentsTab } from './CommentsTab';
 import { DetailsSection } from './DetailsSection';
+import type { FieldDef } from './fields';
 import { LinksTab } from './LinksTab';
 import { SignaturesPanel } from './SignaturesPanel';
 import { TransitionDialog } from './TransitionDialog';
@@ -47,7 +48,13 @@ export function ActionsPanel({ transitions, onStart }: { transitions: Transition
             disabled={!t.allowed}
             onClick={() => onStart(t)}
             justify="space-between"
-            rightSection={t.requiresSignature ? <Text size="xs" style={{ whiteSpace: 'nowrap' }}>✍ signature</Text> : undefined}
+            rightSection={
+              t.requiresSignature ? (
+                <Text size="xs" style={{ whiteSpace: 'nowrap' }}>
+                  ✍ signature
+                </Text>
+              ) : undefined
+            }
             data-action={t.action}
             styles={{ root: { height: 'auto', minHeight: 36, paddingBlock: 6 }, label: { whiteSpace: 'normal', textAlign: 'left', lineHeight: 1.3 } }}
           >
@@ -69,6 +76,216 @@ export function ActionsPanel({ transitions, onStart }: { transitions: Transition
       })}
     </Stack>
   );
+}
+
+/** A titled panel of a record page; with a label it is a named region (`section`) for screen readers and tests. */
+export function Panel({
+  title,
+  label,
+  titleGap = 'sm',
+  hiddenFrom,
+  visibleFrom,
+  children,
+}: {
+  title: ReactNode;
+  label?: string;
+  titleGap?: 'xs' | 'sm';
+  hiddenFrom?: string;
+  visibleFrom?: string;
+  children: ReactNode;
+}) {
+  const region = label ? { component: 'section' as const, 'aria-label': label } : {};
+  return (
+    <Paper {...region} withBorder p="md" radius="md" hiddenFrom={hiddenFrom} visibleFrom={visibleFrom}>
+      <Title order={4} mb={titleGap}>
+        {title}
+      </Title>
+      {children}
+    </Paper>
+  );
+}
+
+/** The workflow buttons of a record, under an optional hint of what comes next. */
+export function WorkflowPanel({
+  transitions,
+  onStart,
+  title = 'Actions',
+  children,
+  ...panel
+}: {
+  transitions: TransitionAbility[];
+  onStart: (t: TransitionAbility) => void;
+  title?: string;
+  titleGap?: 'xs' | 'sm';
+  hiddenFrom?: string;
+  visibleFrom?: string;
+  children?: ReactNode;
+}) {
+  return (
+    <Panel title={title} label="Workflow actions" {...panel}>
+      {children}
+      <ActionsPanel transitions={transitions} onStart={onStart} />
+    </Panel>
+  );
+}
+
+/** The link to the signed JSON copy of a record (every version, signature and audit entry). */
+export function SignedCopyLink({ recordId, noun }: { recordId: string; noun: string }) {
+  return (
+    <Tooltip label={`A signed copy of this ${noun} with every version, signature and audit entry (JSON), for inspection or archive`} multiline w={260}>
+      <Anchor href={`/api/v1/records/${encodeURIComponent(recordId)}/export`} download size="xs">
+        Export signed copy
+      </Anchor>
+    </Tooltip>
+  );
+}
+
+/** The record's version and the copies of it for inspection: signed JSON and printable PDF. */
+export function RecordCopies({ record, noun }: { record: Pick<RecordDetail, 'id' | 'version'>; noun: string }) {
+  return (
+    <>
+      <Badge variant="outline" color="gray" size="lg" tt="none" title="Every change creates a new version">
+        Version {record.version}
+      </Badge>
+      <SignedCopyLink recordId={record.id} noun={noun} />
+      <Tooltip label="A printable copy with every field, the signature manifestations and the audit trail, marked uncontrolled when printed" multiline w={260}>
+        <Anchor href={`/api/v1/records/${encodeURIComponent(record.id)}/export.pdf`} download size="xs">
+          Print copy (PDF)
+        </Anchor>
+      </Tooltip>
+    </>
+  );
+}
+
+/** The due date and the record's creation and last change, the last facts of most record headers. */
+export function RecordDates({ record }: { record: Pick<RecordDetail, 'dueDate' | 'overdue' | 'createdAt' | 'updatedAt'> }) {
+  return (
+    <>
+      <Meta label="Due">
+        <DueDate dueDate={record.dueDate} overdue={record.overdue} />
+      </Meta>
+      <Meta label="Created">
+        <DateTime iso={record.createdAt} />
+      </Meta>
+      <Meta label="Last change">
+        <DateTime iso={record.updatedAt} />
+      </Meta>
+    </>
+  );
+}
+
+/**
+ * The header of a record page: the way back, number, status (with any `badges`), title, the `side`
+ * column (version, copies), the `meta` facts, and `children` under them (e.g. a progress stepper).
+ */
+export function RecordHeader({
+  record,
+  backHref,
+  back,
+  badges,
+  side,
+  meta,
+  children,
+}: {
+  record: Pick<RecordDetail, 'number' | 'status' | 'statusLabel' | 'title'>;
+  backHref: string;
+  back: ReactNode;
+  badges?: ReactNode;
+  side: ReactNode;
+  meta: ReactNode;
+  children?: ReactNode;
+}) {
+  return (
+    <Paper withBorder p="md" radius="md">
+      <Anchor size="xs" {...linkProps(backHref)} c="dimmed">
+        ← {back}
+      </Anchor>
+      <Group justify="space-between" align="flex-start" mt={4} wrap="nowrap">
+        <Box style={{ minWidth: 0 }}>
+          <Group gap="sm" align="center">
+            <Text fw={700} c="teal.8" ff="monospace" data-testid="record-number">
+              {record.number}
+            </Text>
+            <span data-testid="record-status">
+              <StatusBadge status={record.status} label={record.statusLabel} />
+            </span>
+            {badges}
+          </Group>
+          <Title order={2} mt={2} style={{ overflowWrap: 'anywhere' }} data-testid="record-title">
+            {record.title}
+          </Title>
+        </Box>
+        <Stack gap={6} align="flex-end" style={{ flexShrink: 0 }}>
+          {side}
+        </Stack>
+      </Group>
+      <Group gap="xl" mt="sm" wrap="wrap">
+        {meta}
+      </Group>
+      {children}
+    </Paper>
+  );
+}
+
+/** The body of a record page: the record's sections (`main`) and, beside them on wide screens, its panels (`aside`). */
+export function RecordGrid({ main, aside }: { main: ReactNode; aside: ReactNode }) {
+  return (
+    <Grid gap="md">
+      <Grid.Col span={{ base: 12, lg: 8 }}>{main}</Grid.Col>
+      <Grid.Col span={{ base: 12, lg: 4 }}>
+        <Stack gap="md">{aside}</Stack>
+      </Grid.Col>
+    </Grid>
+  );
+}
+
+export interface EvidenceTab {
+  value: string;
+  label: string;
+  panel: ReactNode;
+}
+
+/** The kernel's evidence tabs of a record, for pages that show only some of them or add their own. */
+export function evidenceTabs(record: Pick<RecordDetail, 'id' | 'abilities'>, fields: FieldDef[]) {
+  const { id, abilities } = record;
+  return {
+    audit: { value: 'audit', label: 'Audit trail', panel: <AuditTrailTab recordId={id} fields={fields} /> },
+    versions: { value: 'versions', label: 'Versions', panel: <VersionsTab recordId={id} fields={fields} /> },
+    links: { value: 'links', label: 'Links & trace', panel: <LinksTab recordId={id} canLink={abilities.link} /> },
+    comments: { value: 'comments', label: 'Comments', panel: <CommentsTab recordId={id} canComment={abilities.comment} /> },
+    attachments: { value: 'attachments', label: 'Attachments', panel: <AttachmentsTab recordId={id} canAttach={abilities.attach} /> },
+  } satisfies Record<string, EvidenceTab>;
+}
+
+/** Tabs under a record page, opening on the first; a tab given as `false` is left out. */
+export function EvidenceTabs({ tabs }: { tabs: (EvidenceTab | false)[] }) {
+  const shown = tabs.filter((t): t is EvidenceTab => t !== false);
+  return (
+    <Paper withBorder radius="md">
+      <Tabs defaultValue={shown[0]?.value} keepMounted={false}>
+        <Tabs.List px="sm" pt={4}>
+          {shown.map((t) => (
+            <Tabs.Tab key={t.value} value={t.value}>
+              {t.label}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        <Box p="md">
+          {shown.map((t) => (
+            <Tabs.Panel key={t.value} value={t.value}>
+              {t.panel}
+            </Tabs.Panel>
+          ))}
+        </Box>
+      </Tabs>
+    </Paper>
+  );
+}
+
+/** All the kernel's evidence tabs: audit trail, versions, links, comments, attachments. */
+export function RecordTabs({ record, fields }: { record: Pick<RecordDetail, 'id' | 'abilities'>; fields: FieldDef[] }) {
+  const t = evidenceTabs(record, fields);
+  return <EvidenceTabs tabs={[t.audit, t.versions, t.links, t.comments, t.attachments]} />;
 }
 
 /**
@@ -95,116 +312,43 @@ export function RecordPage<T extends RecordDetail>({
   aside?: ReactNode;
 }) {
   const [transition, setTransition] = useState<TransitionAbility | null>(null);
-  const { abilities } = record;
   return (
     <Stack gap="md">
-      <Paper withBorder p="md" radius="md">
-        <Anchor size="xs" {...linkProps(backHref)} c="dimmed">
-          ← {config.noun}
-        </Anchor>
-        <Group justify="space-between" align="flex-start" mt={4} wrap="nowrap">
-          <Box style={{ minWidth: 0 }}>
-            <Group gap="sm" align="center">
-              <Text fw={700} c="teal.8" ff="monospace" data-testid="record-number">
-                {record.number}
-              </Text>
-              <span data-testid="record-status">
-                <StatusBadge status={record.status} label={record.statusLabel} />
-              </span>
-            </Group>
-            <Title order={2} mt={2} style={{ overflowWrap: 'anywhere' }} data-testid="record-title">
-              {record.title}
-            </Title>
-          </Box>
-          <Stack gap={6} align="flex-end" style={{ flexShrink: 0 }}>
-            <Badge variant="outline" color="gray" size="lg" tt="none" title="Every change creates a new version">
-              Version {record.version}
-            </Badge>
-            <Tooltip label="A signed copy of this record with every version, signature and audit entry (JSON), for inspection or archive" multiline w={260}>
-              <Anchor href={`/api/v1/records/${encodeURIComponent(record.id)}/export`} download size="xs">
-                Export signed copy
-              </Anchor>
-            </Tooltip>
-            <Tooltip label="A printable copy with every field, the signature manifestations and the audit trail, marked uncontrolled when printed" multiline w={260}>
-              <Anchor href={`/api/v1/records/${encodeURIComponent(record.id)}/export.pdf`} download size="xs">
-                Print copy (PDF)
-              </Anchor>
-            </Tooltip>
-          </Stack>
-        </Group>
-        <Group gap="xl" mt="sm" wrap="wrap">
-          <Meta label="Site">{record.siteCode}</Meta>
-          <Meta label="Owner">{record.ownerName}</Meta>
-          <Meta label="Due">
-            <DueDate dueDate={record.dueDate} overdue={record.overdue} />
-          </Meta>
-          <Meta label="Created">
-            <DateTime iso={record.createdAt} />
-          </Meta>
-          <Meta label="Last change">
-            <DateTime iso={record.updatedAt} />
-          </Meta>
-        </Group>
-      </Paper>
+      <RecordHeader
+        record={record}
+        backHref={backHref}
+        back={config.noun}
+        side={<RecordCopies record={record} noun="record" />}
+        meta={
+          <>
+            <Meta label="Site">{record.siteCode}</Meta>
+            <Meta label="Owner">{record.ownerName}</Meta>
+            <RecordDates record={record} />
+          </>
+        }
+      />
 
-      <Grid gap="md">
-        <Grid.Col span={{ base: 12, lg: 8 }}>
+      <RecordGrid
+        main={
           <Stack gap="md">
             <DetailsSection record={record} config={config} onReload={onReload} />
             {main}
           </Stack>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 4 }}>
-          <Stack gap="md">
-            <Paper component="section" withBorder p="md" radius="md" aria-label="Workflow actions">
-              <Title order={4} mb="sm">
-                Actions
-              </Title>
-              <ActionsPanel transitions={abilities.transitions} onStart={setTransition} />
-            </Paper>
+        }
+        aside={
+          <>
+            <WorkflowPanel transitions={record.abilities.transitions} onStart={setTransition} />
             {aside}
-            <Paper withBorder p="md" radius="md">
-              <Title order={4} mb="sm">
-                Signatures
-              </Title>
+            <Panel title="Signatures">
               <SignaturesPanel recordId={record.id} />
-            </Paper>
-          </Stack>
-        </Grid.Col>
-      </Grid>
+            </Panel>
+          </>
+        }
+      />
 
-      <Paper withBorder radius="md">
-        <Tabs defaultValue="audit" keepMounted={false}>
-          <Tabs.List px="sm" pt={4}>
-            <Tabs.Tab value="audit">Audit trail</Tabs.Tab>
-            <Tabs.Tab value="versions">Versions</Tabs.Tab>
-            <Tabs.Tab value="links">Links &amp; trace</Tabs.Tab>
-            <Tabs.Tab value="comments">Comments</Tabs.Tab>
-            <Tabs.Tab value="attachments">Attachments</Tabs.Tab>
-          </Tabs.List>
-          <Box p="md">
-            <Tabs.Panel value="audit">
-              <AuditTrailTab recordId={record.id} fields={config.fields} />
-            </Tabs.Panel>
-            <Tabs.Panel value="versions">
-              <VersionsTab recordId={record.id} fields={config.fields} />
-            </Tabs.Panel>
-            <Tabs.Panel value="links">
-              <LinksTab recordId={record.id} canLink={abilities.link} />
-            </Tabs.Panel>
-            <Tabs.Panel value="comments">
-              <CommentsTab recordId={record.id} canComment={abilities.comment} />
-            </Tabs.Panel>
-            <Tabs.Panel value="attachments">
-              <AttachmentsTab recordId={record.id} canAttach={abilities.attach} />
-            </Tabs.Panel>
-          </Box>
-        </Tabs>
-      </Paper>
+      <RecordTabs record={record} fields={config.fields} />
 
-      {transition && (
-        <TransitionDialog record={record} transition={transition} config={config} me={me} onClose={() => setTransition(null)} onReload={onReload} />
-      )}
+      {transition && <TransitionDialog record={record} transition={transition} config={config} me={me} onClose={() => setTransition(null)} onReload={onReload} />}
     </Stack>
   );
 }
