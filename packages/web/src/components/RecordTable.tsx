@@ -176,19 +176,24 @@ export function RecordTable({ cacheKey, fetchPage, statuses, hrefFor, noun, page
         </Table.ScrollContainer>
       )}
 
-      {rows.length > 0 && (
-        <Group justify="space-between" p="sm" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
-          <Text size="sm" c="dimmed" aria-live="polite">
-            Showing {rows.length} of {total}
-          </Text>
-          {list.hasNextPage && (
-            <Button variant="default" size="xs" onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage}>
-              Load more
-            </Button>
-          )}
-        </Group>
-      )}
+      {rows.length > 0 && <LoadMoreFooter shown={rows.length} total={total} list={list} />}
     </Paper>
+  );
+}
+
+/** "Showing n of N" and "Load more" under a keyset-paged list. */
+export function LoadMoreFooter({ shown, total, list }: { shown: number; total: number; list: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown } }) {
+  return (
+    <Group justify="space-between" p="sm" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
+      <Text size="sm" c="dimmed" aria-live="polite">
+        Showing {shown} of {total}
+      </Text>
+      {list.hasNextPage && (
+        <Button variant="default" size="xs" onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage}>
+          Load more
+        </Button>
+      )}
+    </Group>
   );
 }
 

@@ -4,7 +4,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { hasPermission, useMe } from '../auth';
 import { Empty, Loading, QueryError, StatusBadge } from '../components/common';
-import { DueDate, SortHeader } from '../components/RecordTable';
+import { DueDate, LoadMoreFooter, SortHeader } from '../components/RecordTable';
 import { documentEndpoints } from '../documents/endpoints';
 import { documentStatusOptions } from '../documents/labels';
 import { endpoints } from '../endpoints';
@@ -185,18 +185,7 @@ function DocumentTable() {
         </Table.ScrollContainer>
       )}
 
-      {rows.length > 0 && (
-        <Group justify="space-between" p="sm" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
-          <Text size="sm" c="dimmed" aria-live="polite">
-            Showing {rows.length} of {total}
-          </Text>
-          {list.hasNextPage && (
-            <Button variant="default" size="xs" onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage}>
-              Load more
-            </Button>
-          )}
-        </Group>
-      )}
+      {rows.length > 0 && <LoadMoreFooter shown={rows.length} total={total} list={list} />}
     </Paper>
   );
 }

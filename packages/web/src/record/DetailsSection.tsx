@@ -1,12 +1,10 @@
-import { Alert, Box, Button, Group, List, Paper, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useState } from 'react';
-import { isApiError } from '../api';
-import { DateTime, fieldError, FormActions, FormProblem } from '../components/common';
+import { Box, Button, Group, List, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { type ReactNode, useState } from 'react';
+import { DateTime } from '../components/common';
 import { displayValue, formatDate } from '../format';
-import { notifySuccess } from '../notify';
 import { type FieldDef, optionLabel } from './fields';
 import { changed, FieldInput, type FieldValues, toFormValue, toPayload } from './FieldInput';
+import { SectionEditor } from './SectionEditor';
 import { type RecordDetail, type RecordTypeConfig, fieldValue } from './types';
 
 /** One field in read mode: long text keeps its line breaks, lists are numbered. */
@@ -84,72 +82,31 @@ export function DetailsSection<T extends RecordDetail>({ record, config, onReloa
 }
 
 function EditForm<T extends RecordDetail>({ record, config, onDone, onReload }: { record: T; config: RecordTypeConfig<T>; onDone: () => void; onReload: () => void }) {
-  const queryClient = useQueryClient();
   const editable = config.fields.filter((f) => f.editable);
   const [values, setValues] = useState<FieldValues>(() => Object.fromEntries(editable.map((def) => [def.name, toFormValue(def, fieldValue(record, def))])));
-  const [reason, setReason] = useState('');
-  const [localError, setLocalError] = useState<string | null>(null);
-
-  const changedFields = editable.filter((def) => changed(def, fieldValue(record, def), values[def.name]));
-
-  const save = useMutation({
-    mutationFn: () => {
-      const body: Record<string, unknown> = { version: record.version, reason: reason.trim() };
-      for (const def of changedFields) body[def.name] = toPayload(def, values[def.name]) ?? '';
-      return config.update(record.id, body);
-    },
-    onSuccess: (updated) => {
-      queryClient.setQueryData(['record', record.id], updated);
-      void queryClient.invalidateQueries({ queryKey: ['record', record.id] });
-      void queryClient.invalidateQueries({ queryKey: [config.listKey] });
-      notifySuccess('Changes saved', `${updated.number} is now at version ${updated.version}.`);
-      onDone();
-    },
-  });
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (changedFields.length === 0) return setLocalError('Nothing was changed.');
-    if (!reason.trim()) return setLocalError('Give the reason for this change: it is recorded in the audit trail.');
-    setLocalError(null);
-    save.mutate();
-  };
-  const conflict = isApiError(save.error) && save.error.code === 'VERSION_CONFLICT';
-
+  const changes = Object.fromEntries(
+    editable.filter((def) => changed(def, fieldValue(record, def), values[def.name])).map((def) => [def.name, toPayload(def, values[def.name]) ?? '']),
+  );
   return (
-    <form onSubmit={submit} noValidate>
-      <Stack gap="sm">
+    <SectionEditor
+      record={record}
+      update={config.update}
+      listKey={config.listKey}
+      changes={changes}
+      labels={Object.fromEntries(editable.map((def) => [def.name, def.label]))}
+      fieldNames={editable.map((def) => def.name)}
+      onDone={onDone}
+      onReload={onReload}
+    >
+      {(errorFor) => (
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
           {editable.map((def) => (
             <Box key={def.name} style={wide.has(def.kind) || def.name === 'title' ? { gridColumn: '1 / -1' } : undefined}>
-              <FieldInput def={def} value={values[def.name]} onChange={(v) => setValues({ ...values, [def.name]: v })} error={fieldError(save.error, def.name)} />
+              <FieldInput def={def} value={values[def.name]} onChange={(v) => setValues({ ...values, [def.name]: v })} error={errorFor(def.name)} />
             </Box>
           ))}
         </SimpleGrid>
-        <Textarea
-          label="Reason for change"
-          description={`Recorded in the audit trail with the old and new values. ${changedFields.length ? `Changed: ${changedFields.map((f) => f.label).join(', ')}.` : 'Nothing changed yet.'}`}
-          required
-          autosize
-          minRows={2}
-          value={reason}
-          onChange={(e) => setReason(e.currentTarget.value)}
-          error={localError ?? fieldError(save.error, 'reason')}
-        />
-        {conflict && (
-          <Alert color="orange" title="Someone else changed this record — reload" role="alert">
-            <Text size="sm">
-              The record was changed after you opened it (you edited version {record.version}). Your input is kept below. Reload to get the latest version, check
-              it, then save again.
-            </Text>
-            <Button size="xs" mt="xs" variant="white" color="orange" onClick={() => { save.reset(); onReload(); }}>
-              Reload record (keep my input)
-            </Button>
-          </Alert>
-        )}
-        {!conflict && <FormProblem error={save.error} shownFields={[...editable.map((f) => f.name), 'reason']} />}
-        <FormActions submitLabel="Save changes" loading={save.isPending} onCancel={onDone} />
-      </Stack>
-    </form>
+      )}
+    </SectionEditor>
   );
 }
